@@ -1,0 +1,142 @@
+"""Build the FastAPI application: routers under /api, the sweeper, upload limits and the web UI."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
+
+from trainnet import __version__
+from trainnet.api.dispatcher import CeleryDispatcher
+from trainnet.api.routes import datasets, health, models, tasks, workers
+from trainnet.db.migrate import upgrade
+from trainnet.db.session import session_scope
+from trainnet.federated import coordinator
+from trainnet.settings import Settings, get_settings
+from trainnet.storage import StorageError, make_storage
+
+log = logging.getLogger("trainnet.api")
+MULTIPART_OVERHEAD = 64 * 1024
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+class UploadLimit:
+    """Reject request bodies over the limit while they stream in, so the server never holds more than it."""
+
+    def __init__(self, app, limit: int):
+        self.app, self.limit = app, limit
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
+            return await self.app(scope, receive, send)
+        declared = dict(scope["headers"]).get(b"content-length")
+        if declared and declared.isdigit() and int(declared) > self.limit:
+            return await _too_large(self.limit, send)
+        seen = 0
+
+        async def limited_receive():
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise BodyTooLarge()
+            return message
+
+        try:
+            await self.app(scope, limited_receive, send)
+        except BodyTooLarge:
+            await _too_large(self.limit, send)
+
+
+async def _too_large(limit: int, send):
+    response = JSONResponse({"detail": f"request body is larger than the {(limit - MULTIPART_OVERHEAD) // (1024 * 1024)} MB upload limit"}, 413)
+    await response({"type": "http"}, None, send)
+
+
+class Sweeper:
+    """Runs the coordinator's sweep every few seconds in a background thread of the API process."""
+
+    def __init__(self, settings: Settings, dispatcher: CeleryDispatcher):
+        self.settings, self.dispatcher = settings, dispatcher
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self.run, name="trainnet-sweeper", daemon=True)
+
+    def run(self) -> None:
+        while not self.stop.wait(self.settings.sweep_interval_seconds):
+            try:
+                self.sweep_once()
+            except Exception:
+                log.exception("sweep failed")
+
+    def sweep_once(self) -> None:
+        with session_scope(self.settings.sqlalchemy_url) as session:
+            dispatches = coordinator.sweep(session, tasks.policy(self.settings), self.settings.min_shard_fraction)
+        if dispatches:
+            log.info("sweep re-dispatched %d job(s)", len(dispatches))
+        self.dispatcher.send(dispatches)
+
+
+def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        upgrade(settings.sqlalchemy_url)
+        sweeper = Sweeper(settings, app.state.dispatcher)
+        sweeper.thread.start()
+        yield
+        sweeper.stop.set()
+
+    app = FastAPI(title="TrainNet", version=__version__, lifespan=lifespan,
+                  description="Train and fine-tune models without writing code.")
+    if celery_app is None:
+        from trainnet.worker.celery_app import make_celery
+
+        celery_app = make_celery(settings)
+    app.state.settings = settings
+    app.state.storage = make_storage(settings)
+    app.state.dispatcher = CeleryDispatcher(celery_app)
+    app.state.worker_token = settings.resolved_worker_token()
+
+    for module in (health, datasets, tasks, models, workers):
+        app.include_router(module.router, prefix="/api")
+
+    @app.exception_handler(StorageError)
+    async def _storage_error(_request: Request, exc: StorageError):
+        return JSONResponse({"detail": str(exc)}, 404)
+
+    if settings.cors_origins:
+        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+                           allow_headers=["*"])
+    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    mount_web(app, settings.web_dir)
+    return app
+
+
+def mount_web(app: FastAPI, web_dir: Path) -> None:
+    """Serve the built web UI with a fallback to index.html for client-side routes."""
+    index = web_dir / "index.html"
+    if (web_dir / "assets").is_dir():
+        app.mount("/assets", StaticFiles(directory=web_dir / "assets"), name="assets")
+
+    @app.get("/{path:path}", include_in_schema=False)
+    def web(path: str):
+        if path.startswith("api/") or path == "api":
+            return JSONResponse({"detail": f"no API endpoint /{path}"}, 404)
+        if not index.is_file():
+            return HTMLResponse(
+                "<h1>TrainNet API is running</h1><p>The web UI is not built: run <code>make install</code> "
+                "(needs npm). The API is at <a href='/docs'>/docs</a>.</p>", 200)
+        candidate = (web_dir / path).resolve()
+        if path and candidate.is_file() and candidate.is_relative_to(web_dir.resolve()):
+            return FileResponse(candidate)
+        return FileResponse(index)

@@ -1,0 +1,55 @@
+"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, worker auth."""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Header, HTTPException, Request
+from sqlalchemy.orm import Session
+
+from trainnet.db.session import session_scope
+from trainnet.settings import Settings
+from trainnet.storage import Storage
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+
+def get_session(settings: SettingsDep) -> Iterator[Session]:
+    with session_scope(settings.sqlalchemy_url) as session:
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def get_storage(request: Request) -> Storage:
+    return request.app.state.storage
+
+
+StorageDep = Annotated[Storage, Depends(get_storage)]
+
+
+def get_dispatcher(request: Request):
+    return request.app.state.dispatcher
+
+
+DispatcherDep = Annotated[object, Depends(get_dispatcher)]
+
+
+def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
+    """Worker-only endpoints need `Authorization: Bearer <TRAINNET_WORKER_TOKEN>` (compared in constant time)."""
+    expected = request.app.state.worker_token.encode()
+    scheme, _, token = (authorization or "").partition(" ")
+    if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
+        raise HTTPException(401, "this endpoint is for workers: send Authorization: Bearer <TRAINNET_WORKER_TOKEN>",
+                            headers={"WWW-Authenticate": "Bearer"})
+
+
+WorkerAuth = Depends(require_worker)

@@ -1,0 +1,210 @@
+"""Training tasks: start one, follow it, download its model; and the reports workers send about it."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import fields
+
+from fastapi import APIRouter, HTTPException, Request
+from fastapi.responses import StreamingResponse
+from sqlalchemy import select
+
+from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
+from trainnet.api.routes.datasets import get_dataset
+from trainnet.api.schemas import (
+    Id, PreparationReport, Proceed, RoundReport, ShardReport, TaskCreated, TaskOut, TaskStatusOut, TaskStatusPatch,
+    TaskSummary, TrainRequest,
+)
+from trainnet.data.examples import ColumnMapping
+from trainnet.data.parsing import DatasetError, parse_table
+from trainnet.db.session import session_scope
+from trainnet.db.tables import Task, new_id
+from trainnet.federated import coordinator
+from trainnet.federated.plan import plan_task
+from trainnet.jobs import TaskLayout
+from trainnet.status import TaskStatus
+from trainnet.training.model_zoo import ModelSourceError, check_base_model, get_model_type
+from trainnet.training.params import TrainingParams
+
+router = APIRouter(tags=["tasks"])
+OWN_DATASET_URL = re.compile(r"^(?:https?://[^/]+)?/api/datasets/(ds_[0-9a-f]{16})(?:/download)?/?$")
+
+
+def policy(settings) -> coordinator.Policy:
+    return coordinator.Policy(queue=settings.train_queue, lease_seconds=settings.shard_lease_seconds,
+                              worker_timeout_seconds=3 * settings.worker_heartbeat_seconds)
+
+
+def training_params(req: TrainRequest, settings) -> TrainingParams:
+    names = {f.name for f in fields(TrainingParams)}
+    given = {k: v for k, v in req.model_dump(exclude_none=True).items() if k in names}
+    if req.model_config_overrides:
+        given["model_config"] = dict(req.model_config_overrides)
+    params = TrainingParams(**{"eval_fraction": settings.eval_fraction,
+                               "min_shard_fraction": settings.min_shard_fraction, **given})
+    for name, value, cap in (("num_shards", params.num_shards, settings.max_shards),
+                             ("rounds", params.rounds, settings.max_rounds),
+                             ("epochs", params.epochs, settings.max_epochs)):
+        if value > cap:
+            raise HTTPException(422, f"{name}={value} is above the limit of {cap}")
+    return params
+
+
+def dataset_id_of(req: TrainRequest) -> str:
+    if req.dataset_id:
+        return req.dataset_id
+    match = OWN_DATASET_URL.match(req.dataset_url.strip())
+    if not match:
+        raise HTTPException(422, "dataset_url must be a dataset URL returned by POST /api/datasets "
+                                 "(e.g. /api/datasets/ds_…/download)")
+    return match.group(1)
+
+
+@router.post("/train", status_code=202, response_model=TaskCreated)
+def start_training(req: TrainRequest, settings: SettingsDep, storage: StorageDep, dispatcher: DispatcherDep):
+    """Validate the request and the data, cut the shards, and queue the task."""
+    try:
+        model_type = get_model_type(req.model_type)
+        if req.base_model:
+            check_base_model(req.base_model)
+    except ModelSourceError as exc:
+        raise HTTPException(422, str(exc)) from None
+    params = training_params(req, settings)
+    dataset_id = dataset_id_of(req)
+    with session_scope(settings.sqlalchemy_url) as session:
+        dataset = get_dataset(session, dataset_id)
+        if not dataset.storage_key or dataset.status == "DELETED":
+            raise HTTPException(409, f"dataset {dataset_id} has no data (status {dataset.status})")
+        key, name = dataset.storage_key, dataset.name
+    try:
+        table = parse_table(storage.get_bytes(settings.datasets_bucket, key), key, settings.max_columns)
+        mapping = ColumnMapping(label_column=req.label_column or "label", text_column=req.text_column,
+                                image_column=req.image_column)
+        plan = plan_task(table, model_type.kind, mapping, params)
+    except DatasetError as exc:
+        raise HTTPException(422, f"dataset {name}: {exc}") from None
+    task_id = new_id("task")
+    layout = TaskLayout(task_id)
+    params_dict = {**params.to_dict(), "base_model": req.base_model}
+    try:
+        storage.put_bytes(settings.artifacts_bucket, layout.eval_data, plan.eval_records())
+        for i in range(len(plan.shards)):
+            storage.put_bytes(settings.artifacts_bucket, layout.shard_data(i), plan.shard_records(i))
+        with session_scope(settings.sqlalchemy_url) as session:
+            task = Task(id=task_id, model_type=model_type.name, kind=model_type.kind, dataset_id=dataset_id,
+                        params=params_dict, label_names=plan.examples.label_names,
+                        info={"shard_rows": plan.shard_rows, "eval_rows": len(plan.eval_indices)})
+            session.add(task)
+            session.flush()
+            dispatch = coordinator.prepare_dispatch(task, params.num_shards, policy(settings))
+            coordinator.set_task_status(task, TaskStatus.QUEUED)
+    except Exception:
+        storage.delete_prefix(settings.artifacts_bucket, layout.root + "/")
+        raise
+    dispatcher.send([dispatch])
+    return TaskCreated(task_id=task_id, status=TaskStatus.QUEUED)
+
+
+def get_task(session, task_id: str, lock: bool = False) -> Task:
+    task = coordinator.lock_task(session, task_id) if lock else session.get(Task, task_id)
+    if task is None:
+        raise HTTPException(404, f"task {task_id} not found")
+    return task
+
+
+def task_out(task: Task) -> TaskOut:
+    return TaskOut(
+        task_id=task.id, status=task.status, progress=task.progress, model_type=task.model_type, kind=task.kind,
+        dataset_id=task.dataset_id, created_at=task.created_at, updated_at=task.updated_at, error=task.error,
+        params=task.params, info=task.info, label_names=task.label_names, current_round=task.current_round,
+        shards=[s.__dict__ for s in task.shards], rounds=[r.__dict__ for r in task.rounds],
+        model_id=task.model_id if task.status == TaskStatus.DONE else None, finished_at=task.finished_at,
+    )
+
+
+@router.get("/tasks", response_model=list[TaskSummary])
+def list_tasks(session: SessionDep, limit: int = 100) -> list[TaskSummary]:
+    query = select(Task).order_by(Task.created_at.desc()).limit(max(1, min(limit, 1000)))
+    return [TaskSummary(task_id=t.id, status=t.status, progress=t.progress, model_type=t.model_type, kind=t.kind,
+                        dataset_id=t.dataset_id, created_at=t.created_at, updated_at=t.updated_at, error=t.error)
+            for t in session.scalars(query)]
+
+
+@router.get("/tasks/{task_id}", response_model=TaskOut)
+def read_task(task_id: Id, session: SessionDep) -> TaskOut:
+    return task_out(get_task(session, task_id))
+
+
+@router.get("/tasks/{task_id}/status", response_model=TaskStatusOut)
+def read_task_status(task_id: Id, session: SessionDep) -> TaskStatusOut:
+    task = get_task(session, task_id)
+    return TaskStatusOut(task_id=task.id, status=task.status, progress=task.progress, error=task.error)
+
+
+@router.get("/tasks/{task_id}/download_model")
+def download_model(task_id: Id, session: SessionDep, storage: StorageDep, settings: SettingsDep):
+    task = get_task(session, task_id)
+    if task.status != TaskStatus.DONE or not task.model_id:
+        raise HTTPException(409, f"task {task_id} is {task.status}: the model can be downloaded once it is done")
+    key = TaskLayout.model_archive(task.model_id)
+    return StreamingResponse(storage.open_stream(settings.models_bucket, key), media_type="application/zip",
+                             headers={"Content-Disposition": f'attachment; filename="{task.model_id}.zip"'})
+
+
+# Worker-only reports. Each runs in one transaction with the task row locked, then sends what it dispatches.
+
+
+@router.patch("/tasks/{task_id}/status", response_model=TaskStatusOut, dependencies=[WorkerAuth])
+def patch_task_status(task_id: Id, report: TaskStatusPatch, settings: SettingsDep) -> TaskStatusOut:
+    with session_scope(settings.sqlalchemy_url) as session:
+        task = get_task(session, task_id, lock=True)
+        if task.status not in (TaskStatus.DONE, TaskStatus.ERROR):
+            if report.status == TaskStatus.ERROR:
+                coordinator.set_task_status(task, TaskStatus.ERROR, report.error or "a worker reported an error")
+            elif task.status == TaskStatus.QUEUED:
+                coordinator.set_task_status(task, TaskStatus.RUNNING)
+        return TaskStatusOut(task_id=task.id, status=task.status, progress=task.progress, error=task.error)
+
+
+@router.put("/tasks/{task_id}/preparation", response_model=Proceed, dependencies=[WorkerAuth])
+def report_preparation(task_id: Id, report: PreparationReport, settings: SettingsDep, dispatcher: DispatcherDep):
+    with session_scope(settings.sqlalchemy_url) as session:
+        task = get_task(session, task_id, lock=True)
+        shard_rows = task.info.get("shard_rows", [])
+        info = {**report.info, "shard_rows": shard_rows, "eval_rows": task.info.get("eval_rows")}
+        dispatches = coordinator.record_preparation(session, task, info, shard_rows, policy(settings))
+    dispatcher.send(dispatches)
+    return Proceed(proceed=True)
+
+
+@router.put("/tasks/{task_id}/rounds/{round_}/shards/{index}", response_model=Proceed, dependencies=[WorkerAuth])
+def report_shard(task_id: Id, round_: int, index: int, report: ShardReport, settings: SettingsDep,
+                 dispatcher: DispatcherDep) -> Proceed:
+    with session_scope(settings.sqlalchemy_url) as session:
+        task = get_task(session, task_id, lock=True)
+        try:
+            proceed, dispatches = coordinator.record_shard_report(
+                session, task, round_, index, report.status, policy(settings), progress=report.progress,
+                worker=report.worker, train_loss=report.train_loss, error=report.error, first_step=report.first_step,
+                min_shard_fraction=float(task.params.get("min_shard_fraction", settings.min_shard_fraction)),
+            )
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+    dispatcher.send(dispatches)
+    return Proceed(proceed=proceed)
+
+
+@router.put("/tasks/{task_id}/rounds/{round_}", response_model=Proceed, dependencies=[WorkerAuth])
+def report_round(task_id: Id, round_: int, report: RoundReport, settings: SettingsDep,
+                 dispatcher: DispatcherDep) -> Proceed:
+    with session_scope(settings.sqlalchemy_url) as session:
+        task = get_task(session, task_id, lock=True)
+        try:
+            proceed, dispatches = coordinator.record_round_report(
+                session, task, round_, report.status, policy(settings), metrics=report.metrics,
+                error=report.error, model_size=report.model_size,
+            )
+        except LookupError as exc:
+            raise HTTPException(404, str(exc)) from None
+    dispatcher.send(dispatches)
+    return Proceed(proceed=proceed)

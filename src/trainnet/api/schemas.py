@@ -1,0 +1,195 @@
+"""Request and response schemas at the API's edge."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", max_length=64)]
+
+
+class Health(BaseModel):
+    status: str
+    version: str
+
+
+class DatasetOut(BaseModel):
+    dataset_id: str
+    url: str
+    name: str
+    format: str
+    status: str
+    rows: int
+    columns: list[str]
+    kind: str | None = None
+    label_column: str | None = None
+    text_column: str | None = None
+    image_column: str | None = None
+    label_counts: dict[str, int] | None = None
+    preview: list[dict[str, Any]] = []
+    seed_dataset_id: str | None = None
+    progress: float | None = None
+    metrics: dict | None = None
+    report: dict | None = None
+    error: str | None = None
+    created_at: datetime
+
+
+class TrainRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+
+    model_type: str = Field(max_length=64)
+    dataset_id: Id | None = None
+    dataset_url: str | None = Field(None, max_length=2048)
+    num_shards: int | None = Field(None, ge=1)
+    rounds: int | None = Field(None, ge=1)
+    epochs: int | None = Field(None, ge=1)
+    text_column: str | None = Field(None, max_length=256)
+    image_column: str | None = Field(None, max_length=256)
+    label_column: str | None = Field(None, max_length=256)
+    base_model: str | None = Field(None, max_length=512)
+    learning_rate: float | None = Field(None, gt=0, le=1)
+    batch_size: int | None = Field(None, ge=1, le=1024)
+    max_length: int | None = Field(None, ge=8, le=4096)
+    image_size: int | None = Field(None, ge=8, le=1024)
+    eval_fraction: float | None = Field(None, gt=0, lt=1)
+    min_shard_fraction: float | None = Field(None, gt=0, le=1)
+    seed: int | None = Field(None, ge=0, le=2**31)
+    model_config_overrides: dict[str, int | float | str | bool] | None = Field(
+        None, alias="model_config", description="config overrides for a random-init model (e.g. tiny test models)"
+    )
+
+    @model_validator(mode="after")
+    def _one_dataset(self):
+        if not self.dataset_id and not self.dataset_url:
+            raise ValueError("give dataset_id (from POST /api/datasets) or dataset_url")
+        return self
+
+
+class TaskCreated(BaseModel):
+    task_id: str
+    status: str
+
+
+class TaskStatusOut(BaseModel):
+    task_id: str
+    status: str
+    progress: float
+    error: str | None = None
+
+
+class ShardOut(BaseModel):
+    round: int
+    index: int
+    status: str
+    rows: int
+    progress: float
+    attempts: int
+    worker: str | None = None
+    train_loss: float | None = None
+    error: str | None = None
+
+
+class RoundOut(BaseModel):
+    round: int
+    status: str
+    metrics: dict | None = None
+    rows_covered: float | None = None
+    shards_used: list[int] | None = None
+
+
+class TaskSummary(BaseModel):
+    task_id: str
+    status: str
+    progress: float
+    model_type: str
+    kind: str
+    dataset_id: str
+    created_at: datetime
+    updated_at: datetime
+    error: str | None = None
+
+
+class TaskOut(TaskSummary):
+    params: dict
+    info: dict
+    label_names: list[str]
+    current_round: int
+    shards: list[ShardOut]
+    rounds: list[RoundOut]
+    model_id: str | None = None
+    finished_at: datetime | None = None
+
+
+class ModelOut(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    model_id: str
+    task_id: str
+    model_type: str
+    metrics: dict
+    size: int
+    created_at: datetime
+    download_url: str
+
+
+class ModelTypeOut(BaseModel):
+    model_config = ConfigDict(protected_namespaces=())
+
+    model_type: str
+    kind: str
+    description: str
+    default_source: str
+    pretrained_available: bool
+
+
+class WorkerOut(BaseModel):
+    name: str
+    hostname: str
+    queues: list[str]
+    active_jobs: int
+    jobs: list[str]
+    last_heartbeat: datetime
+    started_at: datetime
+
+
+# Worker-only reports
+
+
+class TaskStatusPatch(BaseModel):
+    status: Literal["running", "error"]
+    error: str | None = Field(None, max_length=10_000)
+
+
+class PreparationReport(BaseModel):
+    info: dict
+
+
+class ShardReport(BaseModel):
+    status: Literal["running", "done", "failed"]
+    progress: float | None = Field(None, ge=0, le=100)
+    worker: str | None = Field(None, max_length=255)
+    train_loss: float | None = None
+    error: str | None = Field(None, max_length=10_000)
+    first_step: bool = False
+
+
+class RoundReport(BaseModel):
+    status: Literal["finalizing", "done", "error"]
+    metrics: dict | None = None
+    error: str | None = Field(None, max_length=10_000)
+    model_size: int | None = None
+
+
+class Proceed(BaseModel):
+    proceed: bool
+
+
+class Heartbeat(BaseModel):
+    name: str = Field(max_length=255)
+    hostname: str = Field("", max_length=255)
+    pid: int | None = None
+    queues: list[str] = []
+    jobs: list[str] = []

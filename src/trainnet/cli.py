@@ -1,0 +1,223 @@
+"""The `trainnet` command: serve the platform, run a worker, train from a file, manage the database."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+
+app = typer.Typer(help="TrainNet: train and fine-tune models without writing code.", no_args_is_help=True)
+db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+console = Console(stderr=True)
+
+
+def _configure(data_dir: Path | None = None, api_url: str | None = None):
+    """Put CLI options into the environment (so worker subprocesses see them too) and read the settings."""
+    from trainnet.settings import get_settings
+
+    if data_dir is not None:
+        os.environ["TRAINNET_DATA_DIR"] = str(data_dir.resolve())
+    if api_url is not None:
+        os.environ["TRAINNET_API_URL"] = api_url
+    get_settings.cache_clear()
+    return get_settings()
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="interface to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    data_dir: Annotated[Path, typer.Option(help="where all state lives (database, broker, storage)")] = Path(
+        os.environ.get("TRAINNET_DATA_DIR", "trainnet-data")),
+    workers: Annotated[int | None, typer.Option(help="embedded worker processes (default: one per core, max 4)")] = None,
+    no_workers: Annotated[bool, typer.Option("--no-workers", help="serve the API and UI only")] = False,
+):
+    """Serve the API and web UI, with embedded workers unless --no-workers."""
+    import uvicorn
+
+    from trainnet.api.app import create_app
+    from trainnet.db.migrate import upgrade
+    from trainnet.embedded import EmbeddedWorkers, default_worker_count
+
+    local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    settings = _configure(data_dir, os.environ.get("TRAINNET_API_URL") or f"http://{local_host}:{port}")
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.sqlalchemy_url)
+    token = settings.resolved_worker_token()
+    embedded = None
+    if not no_workers:
+        count = workers or settings.embedded_workers or default_worker_count()
+        threads = settings.torch_threads or max(1, (os.cpu_count() or 1) // count)
+        env = {**os.environ, "TRAINNET_WORKER_TOKEN": token, "TRAINNET_TORCH_THREADS": str(threads)}
+        embedded = EmbeddedWorkers(count, "cpu_queue,gpu_queue", env)
+        embedded.start()
+        console.print(f"[green]started {count} embedded worker(s)[/] ({threads} torch thread(s) each)")
+    console.print(f"TrainNet on http://{local_host}:{port}  (data in {settings.data_dir.resolve()})")
+    try:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
+    finally:
+        if embedded:
+            embedded.stop()
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option(help="comma-separated queues to consume")] = "cpu_queue,gpu_queue",
+    name: Annotated[str | None, typer.Option(help="worker name (Celery -n)")] = None,
+    pool: Annotated[str, typer.Option(help="Celery pool; solo runs jobs in the main process (CUDA-safe)")] = "solo",
+    loglevel: Annotated[str, typer.Option(help="log level")] = "INFO",
+):
+    """Run a standalone worker. It needs only the broker, the storage and TRAINNET_API_URL + token."""
+    _configure()
+    from trainnet.worker.celery_app import app as celery_app
+
+    argv = ["worker", "-Q", queues, "--pool", pool, "--loglevel", loglevel,
+            "--without-gossip", "--without-mingle", "--without-heartbeat"]
+    if name:
+        argv += ["-n", name]
+    celery_app.worker_main(argv)
+
+
+@db_app.command("upgrade")
+def db_upgrade():
+    """Apply database migrations (also done automatically when the API starts)."""
+    from trainnet.db.migrate import upgrade
+
+    settings = _configure()
+    upgrade(settings.sqlalchemy_url)
+    console.print("database is up to date")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, process: subprocess.Popen | None, timeout: float = 120) -> None:
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"the embedded server exited with {process.returncode}")
+        try:
+            if httpx.get(url + "/api/", timeout=1).status_code == 200:
+                return
+        except httpx.TransportError:
+            pass
+        time.sleep(0.3)
+    raise RuntimeError(f"the server at {url} did not answer within {timeout:.0f}s")
+
+
+def _fail(message: str) -> None:
+    console.print(f"[red]error:[/] {message}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def train(
+    file: Annotated[Path, typer.Argument(help="dataset: .csv, .json or .jsonl", exists=True, dir_okay=False)],
+    model: Annotated[str, typer.Option(help="model type: distilbert, minilm or mobilenet_v2")] = "distilbert",
+    shards: Annotated[int, typer.Option(help="shards (parallel training jobs per round)")] = 2,
+    rounds: Annotated[int, typer.Option(help="federated averaging rounds")] = 2,
+    epochs: Annotated[int | None, typer.Option(help="local epochs per round")] = None,
+    out: Annotated[Path, typer.Option(help="where to write the trained model (.zip)")] = Path("model.zip"),
+    api: Annotated[str | None, typer.Option(help="use a running server instead of starting one")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="data dir of the embedded server (default: temporary)")] = None,
+    base_model: Annotated[str | None, typer.Option(help="local directory or Hugging Face id of the weights")] = None,
+    text_column: Annotated[str | None, typer.Option(help="name of the text column")] = None,
+    label_column: Annotated[str | None, typer.Option(help="name of the label column")] = None,
+    image_column: Annotated[str | None, typer.Option(help="name of the base64 image column")] = None,
+    model_config: Annotated[str | None, typer.Option(help="JSON config overrides for a random init")] = None,
+    timeout: Annotated[float, typer.Option(help="give up after this many seconds")] = 3600,
+):
+    """Train a model on FILE end to end and write it to --out. Starts an embedded server unless --api."""
+    import json
+
+    import httpx
+
+    server = None
+    scratch = None
+    try:
+        if api is None:
+            scratch = tempfile.TemporaryDirectory(prefix="trainnet-")
+            port = _free_port()
+            api = f"http://127.0.0.1:{port}"
+            log = open(Path(scratch.name) / "server.log", "w")
+            server = subprocess.Popen(
+                [sys.executable, "-m", "trainnet", "serve", "--port", str(port),
+                 "--data-dir", str(data_dir or Path(scratch.name) / "data")],
+                stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                env={k: v for k, v in os.environ.items() if k != "TRAINNET_API_URL"},
+            )
+            with console.status("starting an embedded TrainNet server…"):
+                _wait_for(api, server)
+        client = httpx.Client(base_url=api, timeout=60)
+        with open(file, "rb") as handle:
+            response = client.post("/api/datasets", files={"file": (file.name, handle)})
+        if response.status_code != 201:
+            _fail(f"upload rejected ({response.status_code}): {response.json().get('detail')}")
+        dataset = response.json()
+        console.print(f"uploaded {file.name}: {dataset['rows']} rows, columns {', '.join(dataset['columns'][:8])}")
+        request = {"model_type": model, "dataset_id": dataset["dataset_id"], "num_shards": shards, "rounds": rounds,
+                   "epochs": epochs, "base_model": base_model, "text_column": text_column,
+                   "label_column": label_column, "image_column": image_column,
+                   "model_config": json.loads(model_config) if model_config else None}
+        response = client.post("/api/train", json={k: v for k, v in request.items() if v is not None})
+        if response.status_code != 202:
+            _fail(f"training rejected ({response.status_code}): {response.json().get('detail')}")
+        task_id = response.json()["task_id"]
+        status = _follow(client, task_id, timeout)
+        if status["status"] != "done":
+            _fail(f"task {task_id} ended with {status['status']}: {status.get('error')}")
+        with client.stream("GET", f"/api/tasks/{task_id}/download_model") as download, open(out, "wb") as target:
+            for chunk in download.iter_bytes():
+                target.write(chunk)
+        metrics = client.get(f"/api/tasks/{task_id}").json()["rounds"][-1]["metrics"]
+        console.print(f"[green]done[/]: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} "
+                      f"→ {out}")
+    except (RuntimeError, httpx.HTTPError) as exc:
+        _fail(str(exc))
+    finally:
+        if server is not None:
+            from trainnet.embedded import _signal_group
+            import signal
+
+            _signal_group(server, signal.SIGTERM)
+            try:
+                server.wait(15)
+            except subprocess.TimeoutExpired:
+                _signal_group(server, signal.SIGKILL)
+        if scratch is not None:
+            scratch.cleanup()
+
+
+def _follow(client, task_id: str, timeout: float) -> dict:
+    deadline = time.monotonic() + timeout
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), TextColumn("{task.percentage:>5.1f}%"),
+                  TimeElapsedColumn(), console=console) as progress:
+        bar = progress.add_task(f"task {task_id}", total=100)
+        while time.monotonic() < deadline:
+            status = client.get(f"/api/tasks/{task_id}/status").json()
+            progress.update(bar, completed=status["progress"], description=f"{task_id} {status['status']}")
+            if status["status"] in ("done", "error"):
+                return status
+            time.sleep(0.5)
+    raise RuntimeError(f"task {task_id} did not finish within {timeout:.0f}s")
+
+
+def main() -> None:  # pragma: no cover
+    logging.basicConfig(level=logging.INFO)
+    app()

@@ -1,0 +1,170 @@
+"""Parse an uploaded CSV, JSON (array of objects) or JSONL file into a table of scalar values.
+
+Every problem raises `DatasetError` with a message a user can act on (the API turns it into a 4xx).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import PurePath
+
+FORMATS = ("csv", "json", "jsonl")
+Scalar = str | int | float | bool | None
+
+
+class DatasetError(ValueError):
+    """The uploaded data cannot be used; the message names the problem."""
+
+
+@dataclass
+class Table:
+    format: str
+    columns: list[str]
+    rows: list[dict[str, Scalar]] = field(repr=False)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def detect_format(filename: str) -> str:
+    suffix = PurePath(filename or "").suffix.lower().lstrip(".")
+    if suffix not in FORMATS:
+        raise DatasetError(
+            f"unsupported file extension {('.' + suffix) if suffix else '(none)'!s} in {filename!r}: "
+            "upload a .csv, .json or .jsonl file"
+        )
+    return suffix
+
+
+def decode_text(content: bytes) -> str:
+    if not content.strip():
+        raise DatasetError("the file is empty")
+    if b"\x00" in content:
+        raise DatasetError("the file contains NUL bytes: it looks binary, not CSV/JSON text")
+    try:
+        return content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DatasetError(f"the file is not valid UTF-8 (byte {exc.start}): save it as UTF-8") from None
+
+
+def parse_table(content: bytes, filename: str, max_columns: int = 20_000) -> Table:
+    """Parse `content` according to the extension of `filename`, checking the content really is that format."""
+    fmt = detect_format(filename)
+    text = decode_text(content)
+    if fmt == "csv":
+        columns, rows = _parse_csv(text, max_columns)
+    elif fmt == "json":
+        columns, rows = _parse_json_array(text)
+    else:
+        columns, rows = _parse_jsonl(text)
+    if not rows:
+        raise DatasetError("the file has a header but no data rows")
+    if len(columns) > max_columns:
+        raise DatasetError(f"the file has {len(columns)} columns; at most {max_columns} are allowed")
+    return Table(format=fmt, columns=columns, rows=rows)
+
+
+def _parse_csv(text: str, max_columns: int) -> tuple[list[str], list[dict[str, Scalar]]]:
+    stripped = text.lstrip()
+    if stripped[:1] in "[{":
+        raise DatasetError("the file is named .csv but holds JSON: rename it to .json or .jsonl")
+    csv.field_size_limit(max(len(text), 1))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+        if len(header) > max_columns:
+            raise DatasetError(f"the CSV has {len(header)} columns; at most {max_columns} are allowed")
+        columns = _check_columns([h.strip() for h in header])
+        rows = []
+        for line_no, values in enumerate(reader, start=2):
+            if not values or all(not v.strip() for v in values):
+                continue
+            if len(values) != len(columns):
+                raise DatasetError(
+                    f"CSV line {line_no} has {len(values)} fields but the header has {len(columns)}"
+                )
+            rows.append({c: _csv_value(v) for c, v in zip(columns, values)})
+    except csv.Error as exc:
+        raise DatasetError(f"the CSV cannot be parsed: {exc}") from None
+    return columns, rows
+
+
+def _csv_value(raw: str) -> Scalar:
+    """CSV cells are text; integers and floats written as such become numbers (pixel columns, int labels)."""
+    value = raw.strip()
+    if value == "":
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        pass
+    try:
+        number = float(value)
+    except ValueError:
+        return raw
+    return number if number == number and abs(number) != float("inf") else raw
+
+
+def _parse_json_array(text: str) -> tuple[list[str], list[dict[str, Scalar]]]:
+    data = _loads(text, "the JSON file")
+    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
+        data = next(iter(data.values()))  # {"data": [...]} is a common wrapper
+    if not isinstance(data, list):
+        raise DatasetError("a .json dataset must be an array of objects, e.g. [{\"text\": ..., \"label\": ...}]")
+    return _records(data, lambda i: f"item {i}")
+
+
+def _parse_jsonl(text: str) -> tuple[list[str], list[dict[str, Scalar]]]:
+    items = []
+    for line_no, line in enumerate(text.splitlines(), start=1):
+        if line.strip():
+            items.append((line_no, _loads(line, f"JSONL line {line_no}")))
+    if not items:
+        raise DatasetError("the file is empty")
+    numbers = {i: n for i, (n, _) in enumerate(items)}
+    return _records([obj for _, obj in items], lambda i: f"JSONL line {numbers[i]}")
+
+
+def _loads(text: str, where: str):
+    try:
+        return json.loads(text)
+    except RecursionError:
+        raise DatasetError(f"{where} is nested too deeply") from None
+    except json.JSONDecodeError as exc:
+        raise DatasetError(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
+
+
+def _records(items: list, where) -> tuple[list[str], list[dict[str, Scalar]]]:
+    columns: dict[str, None] = {}
+    rows = []
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise DatasetError(f"{where(i)} is {type(item).__name__}, expected an object with named fields")
+        row = {}
+        for key, value in item.items():
+            if isinstance(value, (dict, list)):
+                raise DatasetError(
+                    f"{where(i)} field {key!r} holds a nested {type(value).__name__}; "
+                    "datasets need one scalar value per field"
+                )
+            row[str(key)] = value
+            columns.setdefault(str(key), None)
+        rows.append(row)
+    names = _check_columns(list(columns))
+    return names, [{c: row.get(c) for c in names} for row in rows]
+
+
+def _check_columns(columns: list[str]) -> list[str]:
+    if not columns or all(not c for c in columns):
+        raise DatasetError("the file has no column names")
+    seen = set()
+    for name in columns:
+        if not name:
+            raise DatasetError("a column has an empty name")
+        if name in seen:
+            raise DatasetError(f"column {name!r} appears twice")
+        seen.add(name)
+    return columns

@@ -1,0 +1,1 @@
+"""The platform database: tables, sessions and migrations. Only the API process writes to it."""

@@ -1,0 +1,84 @@
+"""Messages the API sends to workers, and where each task's artifacts live in storage.
+
+A worker needs only these messages, the storage and the API URL: everything else it reads from storage.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel
+
+PREPARE_TASK = "trainnet.prepare_task"
+TRAIN_SHARD_TASK = "trainnet.train_shard_task"
+FINALIZE_ROUND_TASK = "trainnet.finalize_round_task"
+
+
+class TaskLayout:
+    """Storage keys of one training task (artifacts bucket), and of its final model (models bucket)."""
+
+    def __init__(self, task_id: str):
+        self.task_id = task_id
+        self.root = f"tasks/{task_id}"
+
+    @property
+    def eval_data(self) -> str:
+        return f"{self.root}/data/eval.jsonl"
+
+    def shard_data(self, index: int) -> str:
+        return f"{self.root}/data/shard-{index}.jsonl"
+
+    @property
+    def base(self) -> str:
+        """Prefix of the initial Hugging Face directory (config, preprocessor, round-0 weights)."""
+        return f"{self.root}/base"
+
+    def global_weights(self, round_: int) -> str:
+        """Weights every shard of `round_` starts from (round 0 starts from the base directory's)."""
+        return f"{self.base}/model.safetensors" if round_ == 0 else f"{self.root}/rounds/{round_}/global.safetensors"
+
+    def shard_weights(self, round_: int, index: int) -> str:
+        return f"{self.root}/rounds/{round_}/shard-{index}.safetensors"
+
+    def round_prefix(self, round_: int) -> str:
+        return f"{self.root}/rounds/{round_}/"
+
+    @staticmethod
+    def model_archive(model_id: str) -> str:
+        return f"{model_id}/model.zip"
+
+
+class PrepareJob(BaseModel):
+    task_id: str
+    model_type: str
+    kind: str
+    base_model: str | None
+    label_names: list[str]
+    num_shards: int
+    params: dict
+
+
+class ShardJob(BaseModel):
+    task_id: str
+    round: int
+    index: int
+    attempt: int
+    kind: str
+    params: dict
+    pretrained: bool
+
+
+class ShardInRound(BaseModel):
+    index: int
+    rows: int
+
+
+class RoundJob(BaseModel):
+    task_id: str
+    round: int
+    rounds_total: int
+    kind: str
+    model_type: str
+    params: dict
+    shards: list[ShardInRound]
+    model_id: str
+    info: dict
+    dataset_name: str

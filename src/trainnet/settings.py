@@ -1,0 +1,106 @@
+"""The one settings object. Read from the environment once; components receive what they need as arguments."""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import AliasChoices, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MB = 1024 * 1024
+
+
+def _env(*names: str) -> AliasChoices:
+    return AliasChoices(*names)
+
+
+class Settings(BaseSettings):
+    """Everything TrainNet reads from the environment. Seed names (DATABASE_URL, REDIS_HOST, ...) are kept."""
+
+    model_config = SettingsConfigDict(env_file=None, extra="ignore", populate_by_name=True)
+
+    data_dir: Path = Field(Path("trainnet-data"), validation_alias=_env("TRAINNET_DATA_DIR"))
+    database_url: str | None = Field(None, validation_alias=_env("DATABASE_URL"))
+
+    celery_broker_url: str | None = Field(None, validation_alias=_env("CELERY_BROKER_URL"))
+    redis_host: str | None = Field(None, validation_alias=_env("REDIS_HOST"))
+    redis_port: int = Field(6379, validation_alias=_env("REDIS_PORT"))
+    broker_polling_interval: float = Field(0.1, validation_alias=_env("TRAINNET_BROKER_POLLING_INTERVAL"))
+    visibility_timeout_seconds: int = Field(4 * 3600, validation_alias=_env("TRAINNET_VISIBILITY_TIMEOUT"))
+
+    minio_endpoint: str | None = Field(None, validation_alias=_env("MINIO_ENDPOINT"))
+    minio_access_key: str | None = Field(None, validation_alias=_env("MINIO_ACCESS_KEY"))
+    minio_secret_key: str | None = Field(None, validation_alias=_env("MINIO_SECRET_KEY"))
+    minio_secure: bool = Field(False, validation_alias=_env("MINIO_SECURE"))
+    datasets_bucket: str = Field("datasets", validation_alias=_env("TRAINNET_DATASETS_BUCKET"))
+    artifacts_bucket: str = Field("artifacts", validation_alias=_env("TRAINNET_ARTIFACTS_BUCKET"))
+    models_bucket: str = Field("models", validation_alias=_env("TRAINNET_MODELS_BUCKET"))
+    lora_bucket: str = Field("lora-adapters", validation_alias=_env("TRAINNET_LORA_BUCKET"))
+
+    api_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("TRAINNET_API_URL"))
+    worker_token: str | None = Field(None, validation_alias=_env("TRAINNET_WORKER_TOKEN"))
+    cors_origins: list[str] = Field(default_factory=list, validation_alias=_env("TRAINNET_CORS_ORIGINS"))
+
+    max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
+    max_columns: int = Field(20_000, validation_alias=_env("TRAINNET_MAX_COLUMNS"))
+    max_shards: int = Field(64, validation_alias=_env("TRAINNET_MAX_SHARDS"))
+    max_rounds: int = Field(50, validation_alias=_env("TRAINNET_MAX_ROUNDS"))
+    max_epochs: int = Field(100, validation_alias=_env("TRAINNET_MAX_EPOCHS"))
+    eval_fraction: float = Field(0.2, validation_alias=_env("TRAINNET_EVAL_FRACTION"))
+    min_shard_fraction: float = Field(0.5, validation_alias=_env("TRAINNET_MIN_SHARD_FRACTION"))
+    train_queue: str = Field("cpu_queue", validation_alias=_env("TRAINNET_TRAIN_QUEUE"))
+    shard_max_retries: int = Field(2, validation_alias=_env("TRAINNET_SHARD_MAX_RETRIES"))
+    shard_lease_seconds: int = Field(120, validation_alias=_env("TRAINNET_SHARD_LEASE_SECONDS"))
+    sweep_interval_seconds: float = Field(5.0, validation_alias=_env("TRAINNET_SWEEP_INTERVAL"))
+    worker_heartbeat_seconds: float = Field(5.0, validation_alias=_env("TRAINNET_WORKER_HEARTBEAT"))
+    torch_threads: int | None = Field(None, validation_alias=_env("TRAINNET_TORCH_THREADS"))
+    embedded_workers: int | None = Field(None, validation_alias=_env("TRAINNET_EMBEDDED_WORKERS"))
+
+    lora_model_name: str = Field("smollm2", validation_alias=_env("LORA_MODEL_NAME"))
+    lora_n_trials: int = Field(8, validation_alias=_env("LORA_N_TRIALS"))
+
+    @property
+    def sqlalchemy_url(self) -> str:
+        return self.database_url or f"sqlite:///{(self.data_dir / 'trainnet.db').resolve()}"
+
+    @property
+    def broker_url(self) -> str:
+        if self.celery_broker_url:
+            return self.celery_broker_url
+        if self.redis_host:
+            return f"redis://{self.redis_host}:{self.redis_port}/0"
+        return f"sqla+sqlite:///{(self.data_dir / 'broker.db').resolve()}"
+
+    @property
+    def embedded_broker(self) -> bool:
+        return self.broker_url.startswith("sqla+")
+
+    @property
+    def storage_dir(self) -> Path:
+        return self.data_dir / "storage"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.data_dir / "cache"
+
+    @property
+    def web_dir(self) -> Path:
+        return Path(__file__).resolve().parents[2] / "web" / "dist"
+
+    def resolved_worker_token(self) -> str:
+        """The worker token: from the environment, else one generated once and kept (0600) in the data dir."""
+        if self.worker_token:
+            return self.worker_token
+        path = self.data_dir / "worker_token"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            path.touch(mode=0o600)
+            path.write_text(secrets.token_urlsafe(32))
+        return path.read_text().strip()
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,110 @@
+"""Moving models between storage and disk: the task's base directory, safetensors weights, the final
+Hugging Face directory with its metrics and model card. Weights are safetensors only; nothing is unpickled."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import torch
+from safetensors.torch import load, save
+
+from trainnet.storage import Storage
+
+TRAINNET_FILE = "trainnet.json"
+
+
+def save_weights(state_dict: dict[str, torch.Tensor]) -> bytes:
+    return save({k: v.contiguous() for k, v in state_dict.items()})
+
+
+def load_weights(data: bytes) -> dict[str, torch.Tensor]:
+    """Parse safetensors bytes; anything else (a pickle, garbage) raises ValueError."""
+    try:
+        return load(data)
+    except Exception as exc:
+        raise ValueError(f"weights are not a valid safetensors file: {exc}") from None
+
+
+def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path) -> Path:
+    """The task's base directory on local disk, downloaded once per worker and reused for every shard."""
+    target = Path(cache_dir) / prefix
+    if (target / "config.json").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".dl-"))
+    try:
+        storage.get_dir(bucket, prefix, staging)
+        if target.exists():
+            shutil.rmtree(target)
+        staging.rename(target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def load_model(kind: str, folder: Path):
+    """Model and preprocessor from a Hugging Face directory (the task base or a downloaded model)."""
+    if kind == "text":
+        from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+        return AutoModelForSequenceClassification.from_pretrained(folder), AutoTokenizer.from_pretrained(folder)
+    from transformers import AutoImageProcessor, AutoModelForImageClassification
+
+    return AutoModelForImageClassification.from_pretrained(folder), AutoImageProcessor.from_pretrained(folder)
+
+
+def write_model_dir(model, preprocessor, folder: Path, metrics: dict, card: str) -> Path:
+    """The directory users download: config, model.safetensors, preprocessor, metrics.json, README.md."""
+    folder.mkdir(parents=True, exist_ok=True)
+    model.save_pretrained(folder, safe_serialization=True)
+    preprocessor.save_pretrained(folder)
+    (folder / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    (folder / "README.md").write_text(card)
+    return folder
+
+
+def zip_dir(folder: Path, archive: Path) -> Path:
+    with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                zf.write(path, path.relative_to(folder).as_posix())
+    return archive
+
+
+def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset_name: str, label_names: list) -> str:
+    last = metrics["rounds"][-1] if metrics.get("rounds") else {}
+    rows = "\n".join(
+        f"| {r['round']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['loss']:.4f} | {r['shards_used']} |"
+        for r in metrics.get("rounds", [])
+    )
+    auto = "AutoModelForSequenceClassification" if info.get("kind", "text") == "text" else "AutoModelForImageClassification"
+    pre = "AutoTokenizer" if auto.endswith("SequenceClassification") else "AutoImageProcessor"
+    return f"""---
+library_name: transformers
+tags: [trainnet, federated-averaging, {model_type}]
+---
+# {model_type} classifier trained with TrainNet
+
+Trained on `{dataset_name}` with weighted federated averaging: {params.get('num_shards')} shards,
+{params.get('rounds')} round(s), {params.get('epochs')} local epoch(s) per round.
+
+- Initial weights: {'pretrained, from ' + str(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)'}
+- Labels: {', '.join(map(str, label_names))}
+- Final evaluation on the held-out split: accuracy {last.get('accuracy', float('nan')):.4f}, macro-F1 {last.get('macro_f1', float('nan')):.4f}, loss {last.get('loss', float('nan')):.4f}
+
+| round | accuracy | macro-F1 | loss | shards averaged |
+|---|---|---|---|---|
+{rows}
+
+## Use
+
+```python
+from transformers import {auto}, {pre}
+model = {auto}.from_pretrained("path/to/this/folder")
+preprocessor = {pre}.from_pretrained("path/to/this/folder")
+```
+"""

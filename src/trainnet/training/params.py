@@ -1,0 +1,43 @@
+"""Training hyper-parameters of a task, with defaults that train the docs' examples well in minutes on 2 CPU
+cores."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+
+
+@dataclass
+class TrainingParams:
+    """Hyper-parameters shared by every shard of every round. `epochs` are local epochs per round."""
+
+    num_shards: int = field(default=2, metadata={"help": "shards the training split is cut into"})
+    rounds: int = field(default=2, metadata={"help": "federated averaging rounds"})
+    epochs: int = field(default=2, metadata={"help": "local epochs each shard trains per round"})
+    learning_rate: float | None = field(default=None, metadata={"help": "AdamW learning rate; None: per model"})
+    batch_size: int = field(default=16, metadata={"help": "examples per optimizer step"})
+    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
+    max_length: int = field(default=128, metadata={"help": "text: tokens kept per example"})
+    image_size: int | None = field(default=None, metadata={"help": "image: side in pixels; None: per model"})
+    eval_fraction: float = field(default=0.2, metadata={"help": "share of rows held out for evaluation"})
+    min_shard_fraction: float = field(default=0.5, metadata={"help": "share of rows a round needs to proceed"})
+    recalibrate_batchnorm: bool = field(default=True, metadata={"help": "re-estimate BN stats after averaging"})
+    seed: int = field(default=0, metadata={"help": "seed for splits, shuffling and init"})
+    model_config: dict = field(default_factory=dict, metadata={"help": "config overrides for a random init"})
+
+    def resolved_learning_rate(self, kind: str, pretrained: bool) -> float:
+        if self.learning_rate is not None:
+            return self.learning_rate
+        if pretrained:
+            return 5e-5 if kind == "text" else 5e-4
+        return 1e-3 if kind == "text" else 2e-3
+
+    def resolved_image_size(self, pretrained: bool) -> int:
+        return self.image_size or (160 if pretrained else 32)
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> TrainingParams:
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})

@@ -1,0 +1,98 @@
+"""Worker-side jobs of pipeline A around the pure trainer: prepare a task's initial model, train a shard.
+
+Each job reads its inputs from storage, reports through a `Reporter` (the API client) and writes its output
+to a fixed key, so a re-run overwrites the same artifact and re-reports the same completion.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import tempfile
+import time
+from pathlib import Path
+from typing import Protocol
+
+from trainnet.data.examples import from_records
+from trainnet.jobs import PrepareJob, ShardJob, TaskLayout
+from trainnet.storage import Storage
+from trainnet.training.batches import encode
+from trainnet.training.model_io import TRAINNET_FILE, fetch_base, load_model, load_weights, save_weights
+from trainnet.training.model_zoo import build_initial_model, get_model_type
+from trainnet.training.params import TrainingParams
+from trainnet.training.shard_trainer import train_shard
+
+log = logging.getLogger("trainnet.worker")
+
+
+class Reporter(Protocol):
+    def task_status(self, task_id: str, status: str, error: str | None = None) -> None: ...
+
+    def prepared(self, task_id: str, info: dict) -> None: ...
+
+    def shard(self, task_id: str, round_: int, index: int, status: str, **fields) -> bool: ...
+
+    def round(self, task_id: str, round_: int, status: str, **fields) -> bool: ...
+
+
+def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) -> dict:
+    """Build the task's initial model once (so every shard starts from the same weights) and store it."""
+    layout = TaskLayout(job.task_id)
+    reporter.task_status(job.task_id, "running")
+    params = TrainingParams.from_dict(job.params)
+    texts: list = []
+    if job.kind == "text":
+        for i in range(job.num_shards):
+            texts += from_records(storage.get_bytes(bucket, layout.shard_data(i)))[0]
+    model, preprocessor, info = build_initial_model(
+        get_model_type(job.model_type), job.label_names, texts, base_model=job.base_model,
+        image_size=params.resolved_image_size(pretrained=False), config_overrides=params.model_config,
+    )
+    if job.kind == "image":
+        size = params.resolved_image_size(info.pretrained)
+        preprocessor.size, preprocessor.crop_size = {"shortest_edge": size}, {"height": size, "width": size}
+    record = {**info.to_dict(), "kind": job.kind, "label_names": job.label_names}
+    with tempfile.TemporaryDirectory() as folder:
+        model.save_pretrained(folder, safe_serialization=True)
+        preprocessor.save_pretrained(folder)
+        (Path(folder) / TRAINNET_FILE).write_text(json.dumps(record, indent=2))
+        storage.delete_prefix(bucket, layout.base + "/")
+        storage.put_dir(bucket, layout.base, Path(folder))
+    reporter.prepared(job.task_id, record)
+    log.info("task %s prepared: %s", job.task_id, info.note or f"pretrained from {info.weights_source}")
+    return record
+
+
+def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, cache_dir: Path, worker: str):
+    """Train one shard of one round from the round's global weights and store the new weights."""
+    layout = TaskLayout(job.task_id)
+    tag = f"task {job.task_id} round {job.round} shard {job.index}"
+    if not reporter.shard(job.task_id, job.round, job.index, "running", progress=0.0, worker=worker):
+        log.info("%s: no longer needed, skipping", tag)
+        return None
+    params = TrainingParams.from_dict(job.params)
+    base = fetch_base(storage, bucket, layout.base, cache_dir)
+    model, preprocessor = load_model(job.kind, base)
+    if job.round > 0:
+        model.load_state_dict(load_weights(storage.get_bytes(bucket, layout.global_weights(job.round))))
+    inputs, labels = from_records(storage.get_bytes(bucket, layout.shard_data(job.index)))
+    data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
+    last_report = [0.0]
+
+    def on_progress(step: int, total: int, loss: float) -> None:
+        now = time.monotonic()
+        if step == 1 or step == total or now - last_report[0] >= 1.0:
+            last_report[0] = now
+            reporter.shard(job.task_id, job.round, job.index, "running", progress=100.0 * step / total,
+                           worker=worker, first_step=step == 1)
+
+    result = train_shard(
+        model, data, epochs=params.epochs, learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
+        batch_size=params.batch_size, weight_decay=params.weight_decay,
+        seed=params.seed * 1000 + job.round * 100 + job.index, on_progress=on_progress,
+    )
+    storage.put_bytes(bucket, layout.shard_weights(job.round, job.index), save_weights(result.state_dict))
+    reporter.shard(job.task_id, job.round, job.index, "done", worker=worker, train_loss=result.train_loss)
+    log.info("%s: %d rows, %d steps, loss %.4f, %.1fs", tag, result.rows, result.steps, result.train_loss,
+             result.seconds)
+    return result

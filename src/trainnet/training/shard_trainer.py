@@ -1,0 +1,55 @@
+"""Train one copy of the model on one shard: a plain PyTorch loop you can read top to bottom."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+from trainnet.training.batches import EncodedData
+
+
+@dataclass
+class ShardResult:
+    state_dict: dict[str, torch.Tensor]
+    rows: int
+    steps: int
+    train_loss: float
+    seconds: float
+
+
+ProgressCallback = Callable[[int, int, float], None]  # (step, total_steps, running loss)
+
+
+def train_shard(
+    model: torch.nn.Module,
+    data: EncodedData,
+    epochs: int,
+    learning_rate: float,
+    batch_size: int,
+    weight_decay: float = 0.01,
+    seed: int = 0,
+    on_progress: ProgressCallback | None = None,
+) -> ShardResult:
+    """Run `epochs` of AdamW on `data`, starting from the model's current weights; return the new weights."""
+    started = time.perf_counter()
+    generator = torch.Generator().manual_seed(seed)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
+    total_steps = epochs * data.num_batches(batch_size)
+    model.train()
+    step, loss_sum = 0, 0.0
+    for _epoch in range(epochs):
+        for batch in data.batches(batch_size, shuffle=True, generator=generator):
+            loss = model(**batch).loss
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            optimizer.step()
+            step += 1
+            loss_sum += loss.item()
+            if on_progress is not None:
+                on_progress(step, total_steps, loss_sum / step)
+    model.eval()
+    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    return ShardResult(state, len(data), step, loss_sum / max(step, 1), time.perf_counter() - started)

@@ -1,0 +1,1 @@
+"""Celery workers: the app, the tasks (thin wrappers), the API client and the heartbeat."""

@@ -1,0 +1,90 @@
+"""Celery tasks: thin wrappers that decode a job message, call the library and report failures."""
+
+from __future__ import annotations
+
+import logging
+
+from celery import signals
+
+from trainnet.data.parsing import DatasetError
+from trainnet.federated.coordinator import job_key
+from trainnet.federated.finalizer import finalize_round
+from trainnet.jobs import FINALIZE_ROUND_TASK, PREPARE_TASK, TRAIN_SHARD_TASK, PrepareJob, RoundJob, ShardJob
+from trainnet.training.model_zoo import ModelSourceError
+from trainnet.training.runner import prepare, run_shard
+from trainnet.worker.api_client import ApiError
+from trainnet.worker.celery_app import app
+from trainnet.worker.context import context
+
+log = logging.getLogger("trainnet.worker")
+PERMANENT = (DatasetError, ModelSourceError, ApiError, ValueError, KeyError, TypeError)
+
+
+def _retry_or_fail(task, exc: Exception, fail) -> None:
+    """Transient errors are retried with exponential backoff; permanent ones, or the last retry, report."""
+    retries = context.settings.shard_max_retries
+    if not isinstance(exc, PERMANENT) and task.request.retries < retries:
+        log.warning("%s failed (%s: %s); retry %d/%d", task.name, type(exc).__name__, exc, task.request.retries + 1, retries)
+        raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 30))
+    log.exception("%s failed permanently", task.name)
+    fail(f"{type(exc).__name__}: {exc}")
+
+
+@app.task(name=PREPARE_TASK, bind=True)
+def prepare_task(self, job: dict) -> None:
+    spec = PrepareJob(**job)
+    with context.running(job_key("prepare", spec.task_id)):
+        try:
+            prepare(spec, context.storage, context.settings.artifacts_bucket, context.api)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.task_status(spec.task_id, "error", reason))
+
+
+@app.task(name=TRAIN_SHARD_TASK, bind=True)
+def train_shard_task(self, job: dict) -> None:
+    spec = ShardJob(**job)
+    with context.running(job_key("train_shard", spec.task_id, spec.round, spec.index)):
+        try:
+            run_shard(spec, context.storage, context.settings.artifacts_bucket, context.api,
+                      context.settings.cache_dir, context.name)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.shard(
+                spec.task_id, spec.round, spec.index, "failed", error=reason, worker=context.name))
+
+
+@app.task(name=FINALIZE_ROUND_TASK, bind=True)
+def finalize_round_task(self, job: dict) -> None:
+    spec = RoundJob(**job)
+    with context.running(job_key("finalize_round", spec.task_id, spec.round)):
+        try:
+            finalize_round(spec, context.storage, context.buckets, context.api, context.settings.cache_dir)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.round(spec.task_id, spec.round, "error", error=reason))
+
+
+@signals.worker_init.connect
+def _worker_init(sender=None, **_):
+    """Import the heavy libraries and size torch's thread pool before the first job (time to first step)."""
+    import os
+
+    import torch
+    import transformers
+
+    transformers.utils.logging.disable_progress_bar()
+    transformers.utils.logging.set_verbosity_error()
+    threads = context.settings.torch_threads or max(1, (os.cpu_count() or 1))
+    torch.set_num_threads(threads)
+    from transformers import AutoModelForImageClassification, AutoModelForSequenceClassification  # noqa: F401
+
+
+@signals.worker_ready.connect
+def _worker_ready(sender=None, **_):
+    context.name = sender.hostname
+    context.queues = sorted(q.name for q in sender.app.amqp.queues.consume_from.values())
+    context.start_heartbeat()
+    log.info("worker %s ready on %s", context.name, ", ".join(context.queues))
+
+
+@signals.worker_shutdown.connect
+def _worker_shutdown(sender=None, **_):
+    context.stop_heartbeat()
