@@ -19,7 +19,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 app = typer.Typer(help="TrainNet: train and fine-tune models without writing code.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
-console = Console(stderr=True)
+console = Console(stderr=True, soft_wrap=True)
 
 
 def _configure(data_dir: Path | None = None, api_url: str | None = None):
@@ -57,6 +57,7 @@ def serve(
     token = settings.resolved_worker_token()
     embedded = None
     if not no_workers:
+        _declare_queues()
         count = workers or settings.embedded_workers or default_worker_count()
         threads = settings.torch_threads or max(1, (os.cpu_count() or 1) // count)
         env = {**os.environ, "TRAINNET_WORKER_TOKEN": token, "TRAINNET_TORCH_THREADS": str(threads)}
@@ -69,6 +70,16 @@ def serve(
     finally:
         if embedded:
             embedded.stop()
+
+
+def _declare_queues() -> None:
+    """Create the queues once before workers start: concurrent first declarations race on the SQL broker."""
+    from trainnet.worker.celery_app import CPU_QUEUE, GPU_QUEUE, make_celery
+    from trainnet.settings import get_settings
+
+    with make_celery(get_settings()).connection_for_write() as connection:
+        for queue in (CPU_QUEUE, GPU_QUEUE):
+            connection.default_channel.queue_declare(queue=queue)
 
 
 @app.command()
@@ -188,6 +199,8 @@ def train(
         metrics = client.get(f"/api/tasks/{task_id}").json()["rounds"][-1]["metrics"]
         console.print(f"[green]done[/]: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} "
                       f"→ {out}")
+    except typer.Exit:
+        raise
     except (RuntimeError, httpx.HTTPError) as exc:
         _fail(str(exc))
     finally:

@@ -259,8 +259,6 @@ def live_workers(session: Session, now: datetime, policy: Policy) -> list[Worker
 def _older(moment: datetime | None, now: datetime, seconds: float) -> bool:
     if moment is None:
         return True
-    if moment.tzinfo is None:  # SQLite returns naive datetimes
-        moment = moment.replace(tzinfo=now.tzinfo)
     return (now - moment).total_seconds() > seconds
 
 

@@ -25,7 +25,10 @@ DEFAULT_ROUGE_THRESHOLD = 0.7
 # The bound F(lcs_upper) is computed as 2u/(m+n); the exact formula differs from it by a few ulps at most, so
 # pruning below threshold - _BOUND_SLACK can never skip a text the reference would count as a duplicate.
 _BOUND_SLACK = 1e-9
-_CHUNK = 512
+# Exact scores are computed in chunks, best bound first, growing so that an early hit (a duplicate, or a good
+# nearest neighbour that prunes the rest) costs little and a long scan still runs in large vector operations.
+_FIRST_CHUNK = 32
+_MAX_CHUNK = 1024
 _ALL_ONES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
@@ -101,13 +104,15 @@ class RougeIndex:
     def nearest(self, tokens: Sequence[str], k: int = 1, exclude: int | None = None) -> list[tuple[int, float]]:
         """The `k` indexed texts with the highest ROUGE-L F-measure against `tokens`, best first.
 
-        Texts whose upper bound cannot reach the k-th best exact score found so far are never scored.
+        Texts whose upper bound cannot beat the k-th best exact score found so far are never scored (so among
+        equal scores, the one found first is kept).
         `exclude` leaves one position out (the query's own, when it is indexed).
         """
         best: list[tuple[float, int]] = []
         floor = -1.0
         for positions, scores in self._exact_scores(tokens, None, exclude, lambda: floor):
-            best.extend(zip(scores.tolist(), positions.tolist()))
+            better = scores > floor
+            best.extend(zip(scores[better].tolist(), positions[better].tolist()))
             best.sort(key=lambda item: (-item[0], item[1]))
             del best[k:]
             if len(best) == k:
@@ -130,10 +135,12 @@ class RougeIndex:
         candidates = np.flatnonzero(bound > cutoff)
         candidates = candidates[np.argsort(-bound[candidates], kind="stable")]
         pattern = self._pattern(tokens)
-        for start in range(0, len(candidates), _CHUNK):
-            chunk = candidates[start : start + _CHUNK]
+        start, size = 0, _FIRST_CHUNK
+        while start < len(candidates):
+            chunk = candidates[start : start + size]
+            start, size = start + size, min(2 * size, _MAX_CHUNK)
             if floor is not None:
-                chunk = chunk[bound[chunk] >= floor() - _BOUND_SLACK]
+                chunk = chunk[bound[chunk] > floor() + _BOUND_SLACK]  # the rest can at best tie
                 if not len(chunk):
                     return
             lcs = _bit_parallel_lcs(pattern, query_length, self._tokens[chunk, : lengths[chunk].max()])

@@ -5,7 +5,8 @@ Teachers answer the task-proposal prompt in one of a few shapes, tried in this o
 1. JSON: an array of objects, objects one per line, or objects inside a ```json fence; a truncated array keeps
    every object that is complete;
 2. labelled blocks in Alpaca's format: `4. Instruction: ... 4. Input: ... 4. Output: ...`, separated by `###`
-   (numbers, `###` and the input are optional; `<noinput>` means no input);
+   (numbers, `###` and the input are optional; `<noinput>` means no input; text before a first `Input:` label
+   is taken as the instruction, for answers that continue the prompt's last `N. Instruction:`);
 3. a numbered or bulleted list of instructions (self-instruct's format), which have no output yet.
 
 When the teacher stopped because of its token limit (`truncated`), the last labelled or listed task is likely cut
@@ -47,7 +48,7 @@ def parse_proposed_tasks(text: str, truncated: bool = False) -> list[ProposedTas
     tasks = _parse_json(text)
     if tasks:
         return tasks
-    tasks = _parse_labelled(text) or _parse_list(text)
+    tasks = _parse_labelled(text) if _LABEL_RE.search(text) else _parse_list(text)
     if truncated and tasks:
         tasks = tasks[:-1]
     return tasks
@@ -95,6 +96,8 @@ def _parse_labelled(text: str) -> list[ProposedTask]:
     """Alpaca's `N. Instruction: / N. Input: / N. Output:` blocks."""
     labels = list(_LABEL_RE.finditer(text))
     tasks: list[dict[str, str]] = []
+    if labels[0].group(1).lower() != "instruction":  # the answer continued right after an "N. Instruction:"
+        tasks.append({"instruction": text[: labels[0].start()]})
     for label, following in zip(labels, labels[1:] + [None]):
         name = label.group(1).lower()
         content = text[label.end() : following.start() if following else len(text)]

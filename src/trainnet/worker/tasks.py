@@ -70,6 +70,7 @@ def _worker_init(sender=None, **_):
     import torch
     import transformers
 
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     transformers.utils.logging.disable_progress_bar()
     transformers.utils.logging.set_verbosity_error()
     threads = context.settings.torch_threads or max(1, (os.cpu_count() or 1))

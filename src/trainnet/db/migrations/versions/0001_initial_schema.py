@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:18:35.679046
+Create Date: 2026-11-25 06:25:20.362773
 """
 import sqlalchemy as sa
 from alembic import op

@@ -1,0 +1,255 @@
+"""A newcomer trains a model through the web UI of a real `trainnet serve`, driven by headless Chromium.
+
+Relies on two fixtures from tests/conftest.py: `live_server` (base URL of a running server with embedded
+workers and a built web/dist) and `artifacts_dir` (a pathlib.Path where screenshots are saved).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = os.environ.get("TRAINNET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 800}
+TRAINING_TIMEOUT_MS = 240_000
+
+POSITIVE = [
+    "I love this product",
+    "Absolutely wonderful experience",
+    "Great quality and fast delivery",
+    "This made my day",
+    "Fantastic, would buy again",
+    "Really happy with it",
+    "Excellent service and friendly staff",
+    "Works perfectly, highly recommended",
+    "Best purchase this year",
+    "Brilliant and easy to use",
+]
+NEGATIVE = [
+    "I hate this product",
+    "Absolutely terrible experience",
+    "Poor quality and slow delivery",
+    "This ruined my day",
+    "Awful, never buying again",
+    "Really disappointed with it",
+    "Rude staff and bad service",
+    "Broke after one use, avoid",
+    "Worst purchase this year",
+    "Confusing and hard to use",
+]
+
+
+def text_csv(rows: int = 40) -> bytes:
+    """A small two-class sentiment CSV with columns text,label, classes interleaved."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["text", "label"])
+    for i in range(rows):
+        sentences, label = (POSITIVE, "positive") if i % 2 == 0 else (NEGATIVE, "negative")
+        writer.writerow([f"{sentences[(i // 2) % len(sentences)]} #{i}", label])
+    return out.getvalue().encode()
+
+
+def detail_lines(response: Response) -> list[str]:
+    """The messages of a `{"detail": ...}` error body: the string itself, or each `msg` of a validation list."""
+    detail = response.json()["detail"]
+    if isinstance(detail, str):
+        return [detail]
+    return [item["msg"] if isinstance(item, dict) else str(item) for item in detail]
+
+
+def screenshot_both_sizes(page: Page, artifacts_dir: Path, name: str) -> None:
+    for size in (PHONE, DESKTOP):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)  # let the layout settle after the resize
+        page.screenshot(path=artifacts_dir / f"{name}-{size['width']}x{size['height']}.png", full_page=True)
+    page.set_viewport_size(DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TRAINNET_CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def web_page(chromium: Browser, live_server: str) -> Iterator[Page]:
+    """A fresh page on the live server; fails the test if the app threw an uncaught JavaScript error."""
+    context = chromium.new_context(base_url=live_server, viewport=DESKTOP, accept_downloads=True)
+    context.set_default_timeout(20_000)
+    page = context.new_page()
+    page_errors: list[str] = []
+    page.on("pageerror", lambda error: page_errors.append(str(error)))
+    yield page
+    context.close()
+    assert not page_errors, f"uncaught errors in the page: {page_errors}"
+
+
+def upload(page: Page, path: Path) -> Response:
+    """Choose `path` in the dataset file input; returns the server's answer to the upload."""
+    with page.expect_response(lambda r: r.url.endswith("/api/datasets") and r.request.method == "POST") as answer:
+        page.get_by_label("Dataset file").set_input_files(path)
+    return answer.value
+
+
+def wait_until_finished(page: Page) -> str:
+    """Wait for the status badge to settle on done or error; returns that status."""
+    badge = page.get_by_test_id("task-card").get_by_test_id("status-badge")
+    expect(badge).to_have_attribute("data-status", re.compile("^(done|error)$"), timeout=TRAINING_TIMEOUT_MS)
+    return badge.get_attribute("data-status") or ""
+
+
+def test_newcomer_trains_a_text_model_and_downloads_it(
+    web_page: Page, live_server: str, artifacts_dir: Path, tmp_path: Path
+) -> None:
+    page = web_page
+    dataset = tmp_path / "reviews.csv"
+    dataset.write_bytes(text_csv(40))
+
+    page.goto("/")
+    train_button = page.get_by_role("button", name="Train model")
+    expect(page.get_by_test_id("model-option-distilbert")).to_be_visible()
+    expect(train_button).to_be_disabled()
+
+    answer = upload(page, dataset)
+    assert answer.status == 201, answer.text()
+    preview = page.get_by_test_id("dataset-preview")
+    expect(preview.get_by_test_id("preview-rows")).to_have_text("40")
+    expect(preview.get_by_test_id("label-counts")).to_contain_text("positive")
+    expect(preview.get_by_test_id("label-counts")).to_contain_text("negative")
+    expect(page.get_by_test_id("column-mapping")).to_have_count(0)
+
+    page.get_by_role("radio", name=re.compile("distilbert")).check()
+    page.get_by_test_id("advanced-options").locator("summary").click()
+    page.get_by_test_id("option-num_shards").fill("2")
+    page.get_by_test_id("option-rounds").fill("2")
+    page.get_by_test_id("option-epochs").fill("1")
+    expect(train_button).to_be_enabled()
+    screenshot_both_sizes(page, artifacts_dir, "train")
+
+    with page.expect_response(lambda r: r.url.endswith("/api/train")) as started:
+        train_button.click()
+    assert started.value.status == 202, started.value.text()
+    page.wait_for_url(re.compile(r"/status/[^/]+$"))
+    task_id = unquote(page.url.rsplit("/", 1)[1])
+    assert task_id == started.value.json()["task_id"]
+
+    card = page.get_by_test_id("task-card")
+    expect(card.get_by_test_id("task-id")).to_have_text(task_id)
+    expect(card.get_by_test_id("task-model-type")).to_contain_text("distilbert")
+    expect(card.get_by_test_id("task-dataset")).to_have_text(answer.json()["dataset_id"])
+
+    status = wait_until_finished(page)
+    if status != "done":
+        pytest.fail(f"training ended in {status}: {page.get_by_test_id('task-error').inner_text()}")
+    expect(card.get_by_test_id("task-progress")).to_have_attribute("aria-valuenow", "100")
+    expect(page.get_by_test_id("metrics-table").get_by_test_id("metrics-row")).to_have_count(2)
+    expect(page.get_by_test_id("chart-point-accuracy")).to_have_count(2)
+    expect(page.get_by_test_id("load-snippet")).to_contain_text("AutoModelForSequenceClassification.from_pretrained")
+    screenshot_both_sizes(page, artifacts_dir, "status")
+
+    with page.expect_download() as download_info:
+        page.get_by_test_id("download-model").click()
+    model_zip = tmp_path / "model.zip"
+    download_info.value.save_as(model_zip)
+    assert zipfile.is_zipfile(model_zip)
+    with zipfile.ZipFile(model_zip) as archive:
+        names = archive.namelist()
+    assert any(name == "config.json" or name.endswith("/config.json") for name in names), names
+
+    # A reload on a client route is served by the API's index.html fallback.
+    page.reload()
+    expect(page.get_by_test_id("task-card").get_by_test_id("status-badge")).to_have_attribute("data-status", "done")
+
+    page.get_by_test_id("nav-tasks").click()
+    expect(page).to_have_url(re.compile(r"/tasks$"))
+    row = page.locator(f'[data-testid="task-row"][data-task-id="{task_id}"]')
+    expect(row).to_be_visible()
+    expect(row).to_contain_text("distilbert")
+    expect(row.get_by_test_id("status-badge")).to_have_attribute("data-status", "done")
+    screenshot_both_sizes(page, artifacts_dir, "tasks")
+    row.click()
+    expect(page).to_have_url(re.compile(rf"/status/{re.escape(task_id)}$"))
+
+
+def test_workers_page_shows_a_live_worker(web_page: Page, artifacts_dir: Path) -> None:
+    page = web_page
+    page.goto("/")
+    page.get_by_test_id("footer-workers").click()
+    expect(page).to_have_url(re.compile(r"/workers$"))
+    worker = page.get_by_test_id("worker-row").first
+    expect(worker).to_be_visible(timeout=30_000)
+    expect(worker.get_by_test_id("worker-heartbeat")).to_have_text(re.compile(r"ago|just now"))
+    screenshot_both_sizes(page, artifacts_dir, "workers")
+
+
+def test_upload_of_a_file_that_is_not_csv_shows_the_server_message(web_page: Page, tmp_path: Path) -> None:
+    page = web_page
+    broken = tmp_path / "photo.csv"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+
+    page.goto("/train")
+    answer = upload(page, broken)
+    assert 400 <= answer.status < 500, answer.text()
+    error = page.get_by_test_id("upload-error")
+    for line in detail_lines(answer):
+        expect(error).to_contain_text(line)
+    expect(page.get_by_role("button", name="Train model")).to_be_disabled()
+
+
+def test_training_a_single_class_dataset_shows_the_server_message(web_page: Page, tmp_path: Path) -> None:
+    page = web_page
+    one_class = tmp_path / "one_class.csv"
+    one_class.write_text("text,label\n" + "".join(f"nice thing {i},positive\n" for i in range(20)))
+
+    page.goto("/train")
+    upload(page, one_class)
+    expect(page.get_by_test_id("dataset-preview")).to_be_visible()
+    train_button = page.get_by_role("button", name="Train model")
+    expect(train_button).to_be_enabled()
+    with page.expect_response(lambda r: r.url.endswith("/api/train")) as refused:
+        train_button.click()
+    assert 400 <= refused.value.status < 500, refused.value.text()
+    error = page.get_by_test_id("train-error")
+    for line in detail_lines(refused.value):
+        expect(error).to_contain_text(line)
+    expect(page).to_have_url(re.compile(r"/train$"))
+
+
+def test_client_refuses_a_txt_file_without_uploading(web_page: Page, tmp_path: Path) -> None:
+    page = web_page
+    notes = tmp_path / "notes.txt"
+    notes.write_text("text,label\nhi,positive\n")
+    uploads: list[str] = []
+    page.on("request", lambda request: uploads.append(request.url) if "/api/datasets" in request.url else None)
+
+    page.goto("/train")
+    page.get_by_label("Dataset file").set_input_files(notes)
+    expect(page.get_by_test_id("upload-error")).to_contain_text(".txt")
+    assert uploads == []

@@ -1,0 +1,164 @@
+"""Shared fixtures: small real datasets and a real `trainnet serve` process with embedded workers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = REPO.parent / "shared" / "data"
+TINY_DISTILBERT = {"n_layers": 1, "dim": 32, "hidden_dim": 64, "n_heads": 2, "tokenizer_vocab_size": 300}
+TINY_MOBILENET = {"depth_multiplier": 0.35}
+POSITIVE = ["great movie loved it", "wonderful acting and story", "brilliant and fun", "i enjoyed every minute",
+            "superb film", "a delight from start to end"]
+NEGATIVE = ["terrible movie hated it", "boring and awful", "worst film ever", "i fell asleep", "dreadful acting",
+            "a waste of two hours"]
+
+
+def text_rows(n_per_class: int = 30, seed: int = 0) -> list[dict]:
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n_per_class):
+        rows.append({"text": f"{rng.choice(POSITIVE)} {i}", "label": "pos"})
+        rows.append({"text": f"{rng.choice(NEGATIVE)} {i}", "label": "neg"})
+    return rows
+
+
+def to_csv(rows: list[dict]) -> bytes:
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+    return out.getvalue().encode()
+
+
+def digits_rows(n: int = 120) -> list[dict]:
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    rows = []
+    for x, y in list(zip(digits.data, digits.target))[:n]:
+        row = {"label": int(y)}
+        row.update({f"pixel{i}": int(v * 16) for i, v in enumerate(x)})
+        rows.append(row)
+    return rows
+
+
+@pytest.fixture(scope="session")
+def text_csv() -> bytes:
+    return to_csv(text_rows())
+
+
+@pytest.fixture(scope="session")
+def digits_csv() -> bytes:
+    return to_csv(digits_rows())
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    path = REPO / "test-artifacts"
+    path.mkdir(exist_ok=True)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerProcess:
+    """A real `trainnet serve` (API + embedded workers) in its own process group."""
+
+    def __init__(self, data_dir: Path, workers: int = 2, extra_env: dict | None = None, port: int | None = None):
+        self.data_dir, self.workers = data_dir, workers
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.env = {**os.environ, "TRAINNET_SWEEP_INTERVAL": "1", "TRAINNET_WORKER_HEARTBEAT": "1",
+                    "HF_HUB_OFFLINE": "1", **(extra_env or {})}
+        self.env.pop("TRAINNET_API_URL", None)
+        self.process: subprocess.Popen | None = None
+        self.log_path = data_dir.parent / f"serve-{self.port}.log"
+
+    def start(self, wait_for_workers: bool = True) -> ServerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "trainnet", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
+             "--workers", str(self.workers)],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+        )
+        self.wait_until_up(wait_for_workers)
+        return self
+
+    def wait_until_up(self, wait_for_workers: bool, timeout: float = 180) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            assert self.process.poll() is None, f"server exited: {self.log_path.read_text()[-3000:]}"
+            try:
+                workers = httpx.get(self.url + "/api/workers", timeout=2).json()
+                if not wait_for_workers or len(workers) >= self.workers:
+                    return
+            except httpx.TransportError:
+                pass
+            time.sleep(0.5)
+        raise TimeoutError(f"server not up: {self.log_path.read_text()[-3000:]}")
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.process and self.process.poll() is None:
+            try:
+                os.killpg(self.process.pid, sig)
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
+        # embedded workers live in their own sessions: make sure none outlives the test
+        subprocess.run(["pkill", "-9", "-f", "--", f"--data-dir {self.data_dir}"], check=False)
+        subprocess.run(["true"], check=False)
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-f", "trainnet worker"], capture_output=True, text=True).stdout.split()
+        mine = []
+        for pid in map(int, out):
+            try:
+                environ = Path(f"/proc/{pid}/environ").read_bytes()
+            except OSError:
+                continue
+            if f"TRAINNET_DATA_DIR={self.data_dir.resolve()}".encode() in environ:
+                mine.append(pid)
+        return mine
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory) -> str:
+    """Base URL of a real `trainnet serve` with two embedded workers, shared by the end-to-end tests."""
+    server = ServerProcess(tmp_path_factory.mktemp("live") / "data").start()
+    yield server.url
+    server.stop()
+
+
+@pytest.fixture
+def api(live_server) -> httpx.Client:
+    with httpx.Client(base_url=live_server, timeout=60) as client:
+        yield client
+
+
+def wait_for_task(client: httpx.Client, task_id: str, timeout: float = 300) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        status = client.get(f"/api/tasks/{task_id}/status").json()
+        if status["status"] in ("done", "error"):
+            return client.get(f"/api/tasks/{task_id}").json()
+        time.sleep(0.5)
+    raise TimeoutError(f"task {task_id} still {status} after {timeout}s")

@@ -1,0 +1,135 @@
+"""The coordinator's bookkeeping on a real (SQLite) database: rounds, idempotence, failures, the sweep."""
+
+from datetime import timedelta
+
+import pytest
+
+from trainnet.db.migrate import upgrade
+from trainnet.db.session import session_scope
+from trainnet.db.tables import Dataset, Task, Worker, utcnow
+from trainnet.federated import coordinator as c
+from trainnet.jobs import FINALIZE_ROUND_TASK, TRAIN_SHARD_TASK
+from trainnet.status import IllegalTransition, TaskStatus, TaskStatus as T, advance
+
+POLICY = c.Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10)
+
+
+@pytest.fixture
+def db(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db.sqlite'}"
+    upgrade(url)
+    with session_scope(url) as session:
+        session.add(Dataset(id="ds_1", name="d.csv", format="csv"))
+    return url
+
+
+def new_task(db, rounds=2, shard_rows=(10, 10, 20)) -> str:
+    with session_scope(db) as session:
+        task = Task(id="task_1", model_type="distilbert", kind="text", dataset_id="ds_1",
+                    params={"rounds": rounds, "num_shards": len(shard_rows)}, label_names=["a", "b"])
+        session.add(task)
+        session.flush()
+        c.prepare_dispatch(task, len(shard_rows), POLICY)
+        c.set_task_status(task, T.QUEUED)
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        dispatches = c.record_preparation(session, task, {"pretrained": False}, list(shard_rows), POLICY)
+    assert [d.name for d in dispatches] == [TRAIN_SHARD_TASK] * len(shard_rows)
+    return "task_1"
+
+
+def report(db, index, status, round_=0, **fields):
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        return c.record_shard_report(session, task, round_, index, status, POLICY, **fields)
+
+
+def round_done(db, round_, metrics=None):
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        return c.record_round_report(session, task, round_, "done", POLICY, metrics=metrics or {"accuracy": 1.0})
+
+
+def test_round_is_finalized_once_when_every_shard_is_done(db):
+    new_task(db)
+    assert report(db, 0, "running", progress=50.0, worker="w") == (True, [])
+    assert report(db, 0, "done")[1] == []
+    assert report(db, 1, "done")[1] == []
+    proceed, dispatches = report(db, 2, "done")
+    assert proceed and [d.name for d in dispatches] == [FINALIZE_ROUND_TASK]
+    assert [s["rows"] for s in dispatches[0].payload["shards"]] == [10, 10, 20]
+    assert report(db, 2, "done") == (False, [])  # round moved on: a duplicate completion changes nothing
+
+
+def test_rounds_chain_and_the_last_registers_the_model(db):
+    new_task(db, rounds=2)
+    for i in range(3):
+        report(db, i, "done")
+    proceed, dispatches = round_done(db, 0)
+    assert proceed and [d.payload["round"] for d in dispatches] == [1, 1, 1]
+    assert round_done(db, 0) == (False, [])  # finalizing twice is harmless
+    for i in range(3):
+        report(db, i, "done", round_=1)
+    round_done(db, 1, {"accuracy": 0.9})
+    with session_scope(db) as session:
+        task = session.get(Task, "task_1")
+        assert task.status == "done" and task.progress == 100 and task.model_id == "model_1"
+
+
+def test_failed_shards_are_dropped_when_enough_rows_remain(db):
+    new_task(db)
+    report(db, 0, "failed", error="boom")
+    report(db, 1, "done")
+    _, dispatches = report(db, 2, "done")
+    assert [s["index"] for s in dispatches[0].payload["shards"]] == [1, 2]
+    with session_scope(db) as session:
+        assert c.round_of(session, session.get(Task, "task_1"), 0).rows_covered == 0.75
+
+
+def test_too_many_failed_rows_end_the_task_with_the_reasons(db):
+    new_task(db)
+    report(db, 2, "failed", error="out of memory")
+    report(db, 0, "failed", error="disk full")
+    assert report(db, 1, "done")[1] == []
+    with session_scope(db) as session:
+        task = session.get(Task, "task_1")
+        assert task.status == "error" and "25%" in task.error and "out of memory" in task.error
+
+
+def test_sweep_redispatches_the_shard_of_a_dead_worker(db):
+    new_task(db)
+    report(db, 0, "running", worker="dead@host", progress=10.0)
+    with session_scope(db) as session:
+        session.add(Worker(name="alive@host", queues=["cpu_queue"], jobs=[], last_heartbeat=utcnow()))
+    with session_scope(db) as session:
+        dispatches = c.sweep(session, POLICY, 0.5)
+    assert [(d.payload["index"], d.payload["attempt"]) for d in dispatches] == [(0, 2)]
+    with session_scope(db) as session:  # the next sweep sees it queued again and leaves it alone
+        assert c.sweep(session, POLICY, 0.5) == []
+
+
+def test_sweep_redispatches_a_lost_message_only_when_a_worker_idles(db):
+    new_task(db)
+    later = utcnow() + timedelta(seconds=120)
+    with session_scope(db) as session:
+        session.add(Worker(name="busy@host", queues=["cpu_queue"], jobs=["train_shard:task_1:0:0"],
+                           last_heartbeat=later))
+    with session_scope(db) as session:
+        assert c.sweep(session, POLICY, 0.5, now=later) == []
+    with session_scope(db) as session:
+        session.get(Worker, "busy@host").jobs = []
+    with session_scope(db) as session:
+        assert len(c.sweep(session, POLICY, 0.5, now=later)) == 3
+
+
+def test_reports_after_the_task_ended_are_not_proceeded(db):
+    new_task(db)
+    with session_scope(db) as session:
+        c.set_task_status(c.lock_task(session, "task_1"), T.ERROR, "stopped")
+    assert report(db, 0, "running") == (False, [])
+
+
+def test_status_transitions_are_checked():
+    assert advance(TaskStatus, "queued", "running") == "running"
+    with pytest.raises(IllegalTransition):
+        advance(TaskStatus, "done", "running")

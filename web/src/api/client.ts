@@ -1,0 +1,81 @@
+/** The one HTTP client for the TrainNet API: one function per endpoint, typed responses. */
+import axios from "axios";
+
+import type {
+  Dataset,
+  Health,
+  ModelType,
+  TaskDetail,
+  TaskStatusResponse,
+  TaskSummary,
+  TrainAccepted,
+  TrainRequest,
+  Worker,
+} from "./types";
+
+export const API_BASE = "/api";
+
+const http = axios.create({ baseURL: API_BASE, timeout: 30_000 });
+
+interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+/** GET /api/ */
+export async function getHealth(options: RequestOptions = {}): Promise<Health> {
+  return (await http.get<Health>("/", options)).data;
+}
+
+/** GET /api/model_types */
+export async function listModelTypes(options: RequestOptions = {}): Promise<ModelType[]> {
+  return (await http.get<ModelType[]>("/model_types", options)).data;
+}
+
+/** POST /api/datasets; `onProgress` receives the uploaded fraction (0..1). */
+export async function uploadDataset(
+  file: File,
+  onProgress?: (fraction: number) => void,
+  options: RequestOptions = {},
+): Promise<Dataset> {
+  const form = new FormData();
+  form.append("file", file);
+  const response = await http.post<Dataset>("/datasets", form, {
+    ...options,
+    timeout: 0, // a slow link may need minutes for 10 MB
+    onUploadProgress: (event) => {
+      const total = event.total ?? file.size;
+      if (onProgress && total > 0) onProgress(Math.min(1, event.loaded / total));
+    },
+  });
+  return response.data;
+}
+
+/** POST /api/train */
+export async function startTraining(request: TrainRequest, options: RequestOptions = {}): Promise<TrainAccepted> {
+  return (await http.post<TrainAccepted>("/train", request, options)).data;
+}
+
+/** GET /api/tasks (newest first) */
+export async function listTasks(options: RequestOptions = {}): Promise<TaskSummary[]> {
+  return (await http.get<TaskSummary[]>("/tasks", options)).data;
+}
+
+/** GET /api/tasks/{id} */
+export async function getTask(taskId: string, options: RequestOptions = {}): Promise<TaskDetail> {
+  return (await http.get<TaskDetail>(`/tasks/${encodeURIComponent(taskId)}`, options)).data;
+}
+
+/** GET /api/tasks/{id}/status */
+export async function getTaskStatus(taskId: string, options: RequestOptions = {}): Promise<TaskStatusResponse> {
+  return (await http.get<TaskStatusResponse>(`/tasks/${encodeURIComponent(taskId)}/status`, options)).data;
+}
+
+/** GET /api/tasks/{id}/download_model is a file: the browser fetches it through a plain link. */
+export function downloadModelUrl(taskId: string): string {
+  return `${API_BASE}/tasks/${encodeURIComponent(taskId)}/download_model`;
+}
+
+/** GET /api/workers */
+export async function listWorkers(options: RequestOptions = {}): Promise<Worker[]> {
+  return (await http.get<Worker[]>("/workers", options)).data;
+}

@@ -1,0 +1,48 @@
+import { render, screen } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+
+import { makeRounds } from "../test/fixtures";
+import { MetricsChart, lossAxisMax } from "./MetricsChart";
+
+describe("MetricsChart", () => {
+  it("draws one accuracy point and one loss point per evaluated round", () => {
+    render(<MetricsChart rounds={makeRounds(3)} />);
+    const accuracy = screen.getAllByTestId("chart-point-accuracy");
+    expect(accuracy).toHaveLength(3);
+    expect(screen.getAllByTestId("chart-point-loss")).toHaveLength(3);
+    expect(accuracy.map((point) => point.getAttribute("data-round"))).toEqual(["0", "1", "2"]);
+  });
+
+  it("skips a round that is not evaluated yet", () => {
+    render(<MetricsChart rounds={makeRounds(3, 2)} />);
+    expect(screen.getAllByTestId("chart-point-accuracy")).toHaveLength(2);
+  });
+
+  it("places higher accuracy higher on the chart and moves right with each round", () => {
+    render(<MetricsChart rounds={makeRounds(2)} />);
+    const [first, second] = screen.getAllByTestId("chart-point-accuracy");
+    expect(Number(second.getAttribute("cy"))).toBeLessThan(Number(first.getAttribute("cy")));
+    expect(Number(second.getAttribute("cx"))).toBeGreaterThan(Number(first.getAttribute("cx")));
+  });
+
+  it("spans the planned rounds before they are evaluated", () => {
+    render(<MetricsChart rounds={makeRounds(1)} totalRounds={4} />);
+    const [point] = screen.getAllByTestId("chart-point-accuracy");
+    const ticks = screen.getAllByText(/^[1-4]$/);
+    expect(ticks.map((tick) => tick.textContent)).toEqual(["1", "2", "3", "4"]);
+    expect(Number(point.getAttribute("cx"))).toBe(Number(ticks[0].getAttribute("x")));
+  });
+
+  it("has an accessible name that reads out the accuracy", () => {
+    render(<MetricsChart rounds={makeRounds(1)} />);
+    expect(screen.getByRole("img")).toHaveAccessibleName(/round 1: 60\.0%/);
+  });
+});
+
+describe("lossAxisMax", () => {
+  it("rounds up above the largest loss", () => {
+    expect(lossAxisMax([0.31, 0.8])).toBe(0.85);
+    expect(lossAxisMax([2.3])).toBe(2.5);
+    expect(lossAxisMax([])).toBe(1);
+  });
+});

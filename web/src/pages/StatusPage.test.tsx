@@ -1,0 +1,104 @@
+import { act, render, screen, within } from "@testing-library/react";
+import { MemoryRouter, Route, Routes } from "react-router";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+
+import * as api from "../api/client";
+import { httpError, makeRounds, makeTask } from "../test/fixtures";
+import { REFRESH_MS, StatusPage } from "./StatusPage";
+
+vi.mock("../api/client", async (importOriginal) => {
+  const actual = await importOriginal<typeof api>();
+  return { ...actual, getTask: vi.fn() };
+});
+
+const getTask = vi.mocked(api.getTask);
+
+function renderPage(taskId = "t1") {
+  return render(
+    <MemoryRouter initialEntries={[`/status/${taskId}`]}>
+      <Routes>
+        <Route path="/status/:taskId" element={<StatusPage />} />
+      </Routes>
+    </MemoryRouter>,
+  );
+}
+
+beforeEach(() => {
+  vi.useFakeTimers({ shouldAdvanceTime: true });
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+  vi.resetAllMocks();
+});
+
+describe("StatusPage", () => {
+  it("refreshes every 5 s and stops once the task is done", async () => {
+    getTask
+      .mockResolvedValueOnce(makeTask({ status: "running", progress: 40 }))
+      .mockResolvedValueOnce(makeTask({ status: "done", progress: 100, rounds: makeRounds(2), current_round: 1 }));
+    renderPage();
+    expect(await screen.findByTestId("status-badge")).toHaveTextContent("running");
+    expect(getTask).toHaveBeenCalledTimes(1);
+    expect(getTask).toHaveBeenCalledWith("t1", expect.anything());
+
+    await act(() => vi.advanceTimersByTimeAsync(REFRESH_MS));
+    expect(screen.getByTestId("status-badge")).toHaveTextContent("done");
+    expect(getTask).toHaveBeenCalledTimes(2);
+
+    await act(() => vi.advanceTimersByTimeAsync(REFRESH_MS * 3));
+    expect(getTask).toHaveBeenCalledTimes(2);
+    expect(screen.getByTestId("refresh-note")).toHaveTextContent("no longer refreshing");
+  });
+
+  it("shows the task card, the progress and no download link while running", async () => {
+    getTask.mockResolvedValue(makeTask());
+    renderPage();
+    expect(await screen.findByTestId("task-id")).toHaveTextContent("t1");
+    expect(screen.getByTestId("task-model-type")).toHaveTextContent("distilbert");
+    expect(screen.getByTestId("task-dataset")).toHaveTextContent("ds_1");
+    expect(screen.getByTestId("task-progress")).toHaveAttribute("aria-valuenow", "40");
+    expect(screen.getAllByTestId("shard")).toHaveLength(2);
+    expect(screen.queryByTestId("download-model")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("metrics-table")).not.toBeInTheDocument();
+  });
+
+  it("offers the download link, metrics and a text loading snippet when done", async () => {
+    getTask.mockResolvedValue(makeTask({ status: "done", progress: 100, rounds: makeRounds(2) }));
+    renderPage();
+    const link = await screen.findByTestId("download-model");
+    expect(link).toHaveAttribute("href", "/api/tasks/t1/download_model");
+    expect(within(screen.getByTestId("metrics-table")).getAllByTestId("metrics-row")).toHaveLength(2);
+    expect(screen.getAllByTestId("chart-point-accuracy")).toHaveLength(2);
+    const snippet = screen.getByTestId("load-snippet");
+    expect(snippet).toHaveTextContent("AutoModelForSequenceClassification.from_pretrained");
+    expect(snippet).toHaveTextContent("AutoTokenizer");
+  });
+
+  it("uses the image classes in the snippet for an image model", async () => {
+    getTask.mockResolvedValue(
+      makeTask({ status: "done", kind: "image", model_type: "mobilenet_v2", rounds: makeRounds(1) }),
+    );
+    renderPage();
+    const snippet = await screen.findByTestId("load-snippet");
+    expect(snippet).toHaveTextContent("AutoModelForImageClassification.from_pretrained");
+    expect(snippet).toHaveTextContent("AutoImageProcessor");
+    expect(snippet).not.toHaveTextContent("AutoTokenizer");
+  });
+
+  it("shows the error message of a failed task and stops refreshing", async () => {
+    getTask.mockResolvedValue(makeTask({ status: "error", error: "shard 1 failed: out of memory" }));
+    renderPage();
+    expect(await screen.findByTestId("task-error")).toHaveTextContent("shard 1 failed: out of memory");
+    expect(screen.queryByTestId("download-model")).not.toBeInTheDocument();
+    await act(() => vi.advanceTimersByTimeAsync(REFRESH_MS * 2));
+    expect(getTask).toHaveBeenCalledTimes(1);
+  });
+
+  it("says so when the task does not exist", async () => {
+    getTask.mockRejectedValue(httpError(404, { detail: "task nope not found" }));
+    renderPage("nope");
+    expect(await screen.findByText("Task not found")).toBeInTheDocument();
+    expect(screen.getByTestId("task-load-error")).toHaveTextContent("task nope not found");
+  });
+});

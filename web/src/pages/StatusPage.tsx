@@ -1,0 +1,195 @@
+import type { ReactNode } from "react";
+import { Link, useParams } from "react-router";
+
+import { downloadModelUrl, getTask } from "../api/client";
+import { TERMINAL_STATUSES, type TaskDetail } from "../api/types";
+import { Card } from "../components/Card";
+import { ErrorMessage } from "../components/ErrorMessage";
+import { LoadModelSnippet } from "../components/LoadModelSnippet";
+import { MetricsChart } from "../components/MetricsChart";
+import { MetricsTable } from "../components/MetricsTable";
+import { ProgressBar } from "../components/ProgressBar";
+import { ShardProgress } from "../components/ShardProgress";
+import { StatusBadge } from "../components/StatusBadge";
+import { useNow } from "../hooks/useNow";
+import { usePageTitle } from "../hooks/usePageTitle";
+import { usePolling } from "../hooks/usePolling";
+import { errorStatus } from "../lib/errors";
+import { formatDateTime, formatRelative, plural } from "../lib/format";
+
+export const REFRESH_MS = 5000;
+
+const isRunning = (task: TaskDetail) => !TERMINAL_STATUSES.includes(task.status);
+
+export function StatusPage() {
+  const { taskId = "" } = useParams();
+  usePageTitle(`Task ${taskId}`);
+  const poll = usePolling((signal) => getTask(taskId, { signal }), REFRESH_MS, isRunning, taskId);
+  const now = useNow(1000);
+  const task = poll.data;
+
+  if (!task) {
+    if (poll.error && errorStatus(poll.error) === 404) {
+      return (
+        <div className="space-y-4">
+          <h1 className="text-2xl font-semibold text-slate-900">Task not found</h1>
+          <ErrorMessage error={poll.error} testId="task-load-error" />
+          <Link to="/tasks" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
+            See all tasks
+          </Link>
+        </div>
+      );
+    }
+    return (
+      <div className="space-y-6" aria-busy="true">
+        <h1 className="text-2xl font-semibold text-slate-900">Training task</h1>
+        {poll.error !== null && (
+          <ErrorMessage error={poll.error} title="Could not load the task; retrying" testId="task-load-error" />
+        )}
+        <div className="h-56 animate-pulse rounded-xl bg-slate-200/60" />
+        <div className="h-72 animate-pulse rounded-xl bg-slate-200/60" />
+      </div>
+    );
+  }
+
+  const totalRounds = task.params?.rounds ?? (task.rounds.length || undefined);
+  const evaluated = task.rounds.some((round) => round.metrics);
+
+  return (
+    <div className="space-y-6">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Training task</h1>
+        <p className="text-xs text-slate-500" data-testid="refresh-note" aria-live="polite">
+          {poll.polling
+            ? `Refreshing every ${REFRESH_MS / 1000} s · updated ${formatRelative(new Date(poll.updatedAt ?? now).toISOString(), now)}`
+            : "Finished: no longer refreshing"}
+        </p>
+      </div>
+
+      {poll.error !== null && (
+        <ErrorMessage error={poll.error} title="The last refresh failed; retrying" testId="task-load-error" />
+      )}
+
+      <Card testId="task-card">
+        <div className="flex flex-wrap items-center gap-3">
+          <StatusBadge status={task.status} />
+          <span className="font-mono text-sm font-semibold text-slate-900">{task.model_type}</span>
+          <span className="text-sm text-slate-500">
+            {task.status === "running" && totalRounds ? `round ${task.current_round + 1} of ${totalRounds}` : null}
+          </span>
+        </div>
+        <div className="mt-4">
+          <ProgressBar
+            value={task.progress}
+            label="Training progress"
+            testId="task-progress"
+            tone={task.status === "error" ? "red" : task.status === "done" ? "emerald" : "indigo"}
+          />
+        </div>
+        <dl className="mt-5 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-3">
+          <Field label="Task id" testId="task-id" mono>
+            {task.task_id}
+          </Field>
+          <Field label="Model type" testId="task-model-type" mono>
+            {task.model_type} <span className="font-sans text-slate-500">({task.kind})</span>
+          </Field>
+          <Field label="Dataset" testId="task-dataset" mono>
+            {task.dataset_id}
+          </Field>
+          <Field label="Created" testId="task-created">
+            {formatDateTime(task.created_at)}{" "}
+            <span className="text-slate-500">({formatRelative(task.created_at, now)})</span>
+          </Field>
+          <Field label="Settings" testId="task-params">
+            {[
+              task.params?.num_shards !== undefined && plural(task.params.num_shards, "shard"),
+              task.params?.rounds !== undefined && plural(task.params.rounds, "round"),
+              task.params?.epochs !== undefined && plural(task.params.epochs, "epoch"),
+            ]
+              .filter(Boolean)
+              .join(" · ") || "—"}
+          </Field>
+          <Field label="Starting weights" testId="task-weights">
+            {task.info?.pretrained === false ? (
+              "random (no pretrained weights available)"
+            ) : task.info?.weights_source ? (
+              <span className="font-mono">{task.info.weights_source}</span>
+            ) : (
+              "—"
+            )}
+          </Field>
+        </dl>
+      </Card>
+
+      {task.status === "error" && (
+        <div
+          role="alert"
+          data-testid="task-error"
+          className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
+        >
+          <p className="font-semibold">Training failed</p>
+          <p className="mt-1 whitespace-pre-wrap break-words">{task.error || "The server gave no reason."}</p>
+        </div>
+      )}
+
+      {task.status === "done" && (
+        <Card title="Your model" testId="result-card">
+          <div className="space-y-4">
+            <a
+              href={downloadModelUrl(task.task_id)}
+              download
+              data-testid="download-model"
+              className="inline-flex items-center gap-2 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
+            >
+              <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
+                <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
+              </svg>
+              Download model (.zip)
+            </a>
+            <div>
+              <h3 className="mb-2 text-sm font-medium text-slate-700">Use it in Python</h3>
+              <LoadModelSnippet kind={task.kind} />
+            </div>
+          </div>
+        </Card>
+      )}
+
+      <Card title="Evaluation per round" testId="metrics-card">
+        {evaluated ? (
+          <div className="grid gap-6 lg:grid-cols-2">
+            <MetricsChart rounds={task.rounds} totalRounds={totalRounds} />
+            <MetricsTable rounds={task.rounds} />
+          </div>
+        ) : (
+          <p className="flex min-h-24 items-center justify-center rounded-lg bg-slate-50 text-center text-sm text-slate-500">
+            {task.status === "error"
+              ? "No round was evaluated."
+              : "Accuracy and loss appear here after the first round is evaluated."}
+          </p>
+        )}
+      </Card>
+
+      <Card title="Shards" testId="shards-card">
+        <ShardProgress shards={task.shards} currentRound={task.current_round} totalRounds={totalRounds} />
+      </Card>
+    </div>
+  );
+}
+
+interface FieldProps {
+  label: string;
+  testId: string;
+  mono?: boolean;
+  children: ReactNode;
+}
+
+function Field({ label, testId, mono = false, children }: FieldProps) {
+  return (
+    <div className="min-w-0">
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd data-testid={testId} className={`break-all text-slate-900 ${mono ? "font-mono" : ""}`}>
+        {children}
+      </dd>
+    </div>
+  );
+}
