@@ -1,0 +1,89 @@
+import pickle
+
+import pytest
+import torch
+
+from tests.conftest import TINY_DISTILBERT, digits_rows, text_rows
+from trainnet.training.batches import encode
+from trainnet.training.evaluate import evaluate, recalibrate_batchnorm
+from trainnet.training.model_io import load_weights, save_weights
+from trainnet.training.model_zoo import MODEL_TYPES, ModelSourceError, build_initial_model, resolve_weights
+from trainnet.training.shard_trainer import train_shard
+
+
+@pytest.fixture(scope="module")
+def tiny_text():
+    rows = text_rows(20)
+    texts, labels = [r["text"] for r in rows], [int(r["label"] == "pos") for r in rows]
+    model, tokenizer, info = build_initial_model(MODEL_TYPES["distilbert"], ["neg", "pos"], texts,
+                                                 config_overrides=dict(TINY_DISTILBERT))
+    return model, tokenizer, info, encode("text", texts, labels, tokenizer)
+
+
+def test_random_init_distilbert_says_so_and_its_tokenizer_knows_the_upload(tiny_text):
+    _, tokenizer, info, _ = tiny_text
+    assert info.pretrained is False and "random init" in info.note
+    assert tokenizer.unk_token_id not in tokenizer("great movie")["input_ids"]
+
+
+def test_training_a_shard_lowers_the_loss_and_reports_progress(tiny_text):
+    model, _, _, data = tiny_text
+    torch.manual_seed(0)
+    before = evaluate(model, data)["loss"]
+    seen = []
+    result = train_shard(model, data, epochs=15, learning_rate=3e-3, batch_size=8,
+                         on_progress=lambda step, total, loss: seen.append((step, total)))
+    assert result.rows == 40 and result.steps == 75 and seen[-1] == (75, 75)
+    assert evaluate(model, data)["loss"] < before
+    assert set(result.state_dict) == set(model.state_dict())
+
+
+def test_evaluate_reports_accuracy_f1_and_loss(tiny_text):
+    model, _, _, data = tiny_text
+    metrics = evaluate(model, data)
+    assert set(metrics) == {"accuracy", "macro_f1", "loss"} and 0 <= metrics["accuracy"] <= 1
+
+
+def test_batchnorm_re_estimation_matches_the_data_statistics():
+    rows = digits_rows(64)
+    images = [[v for k, v in r.items() if k != "label"] for r in rows]
+    model, processor, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], [str(i) for i in range(10)], [],
+                                              image_size=16, config_overrides={"depth_multiplier": 0.35})
+    data = encode("image", images, [r["label"] for r in rows], processor)
+    norm = model.mobilenet_v2.conv_stem.first_conv.normalization
+    norm.running_mean.fill_(123.0)
+    momentum = norm.momentum
+    recalibrate_batchnorm(model, data, batch_size=64)
+    seen = []
+    handle = norm.register_forward_pre_hook(lambda _module, args: seen.append(args[0]))
+    with torch.no_grad():
+        model(pixel_values=data.pixel_values)
+    handle.remove()
+    assert not model.training and norm.momentum == momentum
+    assert torch.allclose(norm.running_mean, seen[0].mean(dim=(0, 2, 3)), atol=1e-4)
+
+
+def test_weights_are_safetensors_and_a_pickle_is_rejected(tmp_path):
+    state = {"w": torch.randn(2, 2)}
+    assert torch.equal(load_weights(save_weights(state))["w"], state["w"])
+    with pytest.raises(ValueError, match="not a valid safetensors"):
+        load_weights(pickle.dumps(state))
+
+
+def test_an_unresolvable_base_model_is_an_error_not_a_silent_random_init(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    from trainnet.training import model_zoo
+
+    model_zoo.hub_reachable.cache_clear()
+    with pytest.raises(ModelSourceError, match="not in the Hugging Face cache"):
+        resolve_weights(MODEL_TYPES["distilbert"], "someone/not-cached-model")
+    with pytest.raises(ModelSourceError, match="neither a directory"):
+        resolve_weights(MODEL_TYPES["distilbert"], "/no/such/dir")
+
+
+def test_a_local_base_model_directory_is_used(tmp_path, tiny_text):
+    model, tokenizer, _, _ = tiny_text
+    model.save_pretrained(tmp_path)
+    tokenizer.save_pretrained(tmp_path)
+    _, _, info = build_initial_model(MODEL_TYPES["distilbert"], ["a", "b", "c"], [], base_model=str(tmp_path))
+    assert info.pretrained is True and info.weights_source == str(tmp_path)
