@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -65,6 +66,9 @@ def serve(
         embedded.start()
         console.print(f"[green]started {count} embedded worker(s)[/] ({threads} torch thread(s) each)")
     console.print(f"TrainNet on http://{local_host}:{port}  (data in {settings.data_dir.resolve()})")
+    # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets `finally` stop
+    # the embedded workers instead of the process dying first.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:
         uvicorn.run(create_app(settings), host=host, port=port, log_level="info", access_log=False)
     finally:
@@ -206,7 +210,6 @@ def train(
     finally:
         if server is not None:
             from trainnet.embedded import _signal_group
-            import signal
 
             _signal_group(server, signal.SIGTERM)
             try:

@@ -25,7 +25,7 @@ class EmbeddedWorkers:
     def _spawn(self, index: int) -> subprocess.Popen:
         command = [sys.executable, "-m", "trainnet", "worker", "--queues", self.queues,
                    "--name", f"embedded-{index}@%h"]
-        return subprocess.Popen(command, env=self.env, start_new_session=True)
+        return subprocess.Popen(command, env=self.env, start_new_session=True, preexec_fn=_die_with_parent)
 
     def start(self) -> None:
         for i in range(self.count):
@@ -51,6 +51,15 @@ class EmbeddedWorkers:
             except subprocess.TimeoutExpired:
                 _signal_group(p, signal.SIGKILL)  # kombu's SQL transport can hang on warm shutdown
                 p.wait()
+
+
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill an embedded worker when `trainnet serve` dies, even by SIGKILL."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def _signal_group(process: subprocess.Popen, sig: int) -> None:

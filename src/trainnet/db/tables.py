@@ -149,3 +149,24 @@ class Worker(Base):
     jobs: Mapped[list] = mapped_column(default=list)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_heartbeat: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+
+
+class LoraJob(Base):
+    __tablename__ = "lora_jobs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True, default=lambda: new_id("lora"))
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id"))
+    base_model: Mapped[str] = mapped_column(String(512))
+    n_trials: Mapped[int] = mapped_column(Integer)
+    params: Mapped[dict] = mapped_column(default=dict)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    trials: Mapped[list] = mapped_column(default=list)
+    best_trial: Mapped[dict | None] = mapped_column()
+    adapter_prefix: Mapped[str | None] = mapped_column(String(512))
+    error: Mapped[str | None] = mapped_column(Text)
+    dispatched_at: Mapped[datetime | None] = mapped_column()
+    heartbeat_at: Mapped[datetime | None] = mapped_column()
+    worker: Mapped[str | None] = mapped_column(String(255))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column()

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-25 06:25:20.362773
+Create Date: 2026-11-25 06:42:15.411384
 """
 import sqlalchemy as sa
 from alembic import op
@@ -51,6 +51,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('workers', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_workers_last_heartbeat'), ['last_heartbeat'], unique=False)
+
+    op.create_table('lora_jobs',
+    sa.Column('id', sa.String(length=40), nullable=False),
+    sa.Column('dataset_id', sa.String(length=40), nullable=False),
+    sa.Column('base_model', sa.String(length=512), nullable=False),
+    sa.Column('n_trials', sa.Integer(), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('trials', sa.JSON(), nullable=False),
+    sa.Column('best_trial', sa.JSON(), nullable=True),
+    sa.Column('adapter_prefix', sa.String(length=512), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('dispatched_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('heartbeat_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('worker', sa.String(length=255), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', sa.DateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['dataset_id'], ['datasets.id'], ),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('lora_jobs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_lora_jobs_created_at'), ['created_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_lora_jobs_status'), ['status'], unique=False)
 
     op.create_table('tasks',
     sa.Column('id', sa.String(length=40), nullable=False),
@@ -149,6 +173,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_tasks_created_at'))
 
     op.drop_table('tasks')
+    with op.batch_alter_table('lora_jobs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_lora_jobs_status'))
+        batch_op.drop_index(batch_op.f('ix_lora_jobs_created_at'))
+
+    op.drop_table('lora_jobs')
     with op.batch_alter_table('workers', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_workers_last_heartbeat'))
 
