@@ -20,6 +20,9 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 app = typer.Typer(help="TrainNet: train and fine-tune models without writing code.", no_args_is_help=True)
 db_app = typer.Typer(help="Database migrations.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
+dataset_app = typer.Typer(help="The dataset factory: generate instruction data and validate it.",
+                          no_args_is_help=True)
+app.add_typer(dataset_app, name="dataset")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -232,6 +235,82 @@ def _follow(client, task_id: str, timeout: float) -> dict:
                 return status
             time.sleep(0.5)
     raise RuntimeError(f"task {task_id} did not finish within {timeout:.0f}s")
+
+
+@dataset_app.command("generate")
+def dataset_generate(
+    seed: Annotated[Path, typer.Argument(help="seed tasks: .jsonl/.json/.csv (self-instruct format works)",
+                                         exists=True, dir_okay=False)],
+    num_examples: Annotated[int, typer.Option("-n", "--num-examples", help="records to generate")] = 100,
+    teacher: Annotated[str, typer.Option(help="'local' (SmolLM2 or TEACHER_LOCAL_MODEL), 'openai' (TEACHER_BASE_URL"
+                                              " + TEACHER_MODEL), or a local model directory")] = "local",
+    out: Annotated[Path, typer.Option(help="output JSONL; an existing file is resumed")] = Path("generated.jsonl"),
+    max_new_tokens: Annotated[int, typer.Option(help="token limit of each proposal")] = 512,
+    batch_size: Annotated[int, typer.Option(help="prompts per round")] = 4,
+):
+    """Generate instruction records from seed tasks with a teacher LLM (self-instruct), in this process."""
+    from trainnet.generate import GenerationConfig, SeedFileError, generate, load_seed_tasks, make_teacher
+    from trainnet.generate.runner import read_jsonl, to_jsonl
+    from trainnet.generate.self_instruct import GenerationStalled
+    from trainnet.generate.teachers import TeacherError
+
+    settings = _configure()
+    if num_examples < 1 or num_examples > settings.max_generated_examples:
+        _fail(f"--num-examples must be between 1 and {settings.max_generated_examples}")
+    try:
+        seeds = load_seed_tasks(seed.read_bytes(), seed.name)
+    except SeedFileError as exc:
+        _fail(str(exc))
+    if teacher == "openai":
+        if not (settings.teacher_base_url and settings.teacher_model):
+            _fail("teacher 'openai' needs TEACHER_BASE_URL and TEACHER_MODEL")
+        spec = {"kind": "openai", "base_url": settings.teacher_base_url, "model": settings.teacher_model,
+                "api_key": settings.teacher_api_key or "none", "concurrency": settings.teacher_concurrency}
+    else:
+        model = settings.teacher_local_model if teacher == "local" else teacher
+        spec = {"kind": "local", "model": model, "cache_dir": str(settings.cache_dir / "llm"), "batch_size": batch_size}
+    kept = read_jsonl(out.read_bytes()) if out.exists() else []
+    config = GenerationConfig(num_examples=num_examples, batch_size=batch_size, max_new_tokens=max_new_tokens)
+    try:
+        with Progress(TextColumn("[bold]generating"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                      TimeElapsedColumn(), console=console) as progress:
+            bar = progress.add_task("generate", total=num_examples, completed=len(kept))
+            for batch in generate(seeds, make_teacher(spec), config, kept=kept):
+                kept += batch
+                out.write_bytes(to_jsonl(kept))
+                progress.update(bar, completed=len(kept))
+    except (TeacherError, GenerationStalled, ValueError) as exc:
+        _fail(f"{exc} ({len(kept)} records kept in {out})")
+    console.print(f"[green]{len(kept)} records[/] → {out}")
+
+
+@dataset_app.command("validate")
+def dataset_validate(
+    file: Annotated[Path, typer.Argument(help="instruction dataset (.jsonl/.json/.csv)", exists=True, dir_okay=False)],
+    seed: Annotated[Path | None, typer.Option(help="seed tasks to compare against (copies of them fail)")] = None,
+    report: Annotated[Path | None, typer.Option(help="also write the full JSON report here")] = None,
+):
+    """Validate an instruction dataset; prints the report and exits 0 only when READY_FOR_FINE_TUNING."""
+    import json
+
+    from trainnet.data.parsing import DatasetError
+    from trainnet.generate import SeedFileError, load_seed_tasks
+    from trainnet.validation import READY_FOR_FINE_TUNING, validate_records
+    from trainnet.validation.runner import instruction_records
+
+    try:
+        records = instruction_records(file.read_bytes(), file.name)
+        references = load_seed_tasks(seed.read_bytes(), seed.name) if seed else None
+    except (DatasetError, SeedFileError) as exc:
+        _fail(str(exc))
+    result = validate_records(records, references)
+    if report:
+        report.write_text(json.dumps(result.to_dict(), indent=2))
+    for rule in result.rules:
+        mark = "[green]pass[/]" if rule.passed else "[red]FAIL[/]"
+        console.print(f"{mark} {rule.rule}: {rule.message}")
+    console.print(f"verdict: [bold]{result.verdict}[/] ({len(records)} records)")
+    raise typer.Exit(0 if result.verdict == READY_FOR_FINE_TUNING else 1)
 
 
 def main() -> None:  # pragma: no cover

@@ -10,6 +10,9 @@ from pydantic import BaseModel
 PREPARE_TASK = "trainnet.prepare_task"
 TRAIN_SHARD_TASK = "trainnet.train_shard_task"
 FINALIZE_ROUND_TASK = "trainnet.finalize_round_task"
+GENERATE_DATASET_TASK = "trainnet.generate_dataset_task"
+VALIDATE_DATASET_TASK = "trainnet.validate_dataset_task"
+FINE_TUNE_LORA_TASK = "trainnet.fine_tune_lora_task"
 
 
 class TaskLayout:
@@ -82,3 +85,34 @@ class RoundJob(BaseModel):
     model_id: str
     info: dict
     dataset_name: str
+
+
+class StoredFile(BaseModel):
+    """A dataset file in the datasets bucket, with the name its format is read from."""
+
+    key: str
+    name: str
+
+
+class GenerateJob(BaseModel):
+    dataset_id: str
+    seed: StoredFile
+    output_key: str
+    teacher: dict
+    config: dict
+
+
+class ValidateJob(BaseModel):
+    dataset_id: str
+    data: StoredFile
+    references: StoredFile | None = None
+    policy: dict = {}
+
+
+class LoraJobSpec(BaseModel):
+    job_id: str
+    dataset_id: str
+    data: StoredFile
+    base_model: str
+    n_trials: int
+    config: dict = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import quote
 
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -27,6 +28,7 @@ class Settings(BaseSettings):
     celery_broker_url: str | None = Field(None, validation_alias=_env("CELERY_BROKER_URL"))
     redis_host: str | None = Field(None, validation_alias=_env("REDIS_HOST"))
     redis_port: int = Field(6379, validation_alias=_env("REDIS_PORT"))
+    redis_password: str | None = Field(None, validation_alias=_env("REDIS_PASSWORD"))
     broker_polling_interval: float = Field(0.1, validation_alias=_env("TRAINNET_BROKER_POLLING_INTERVAL"))
     visibility_timeout_seconds: int = Field(4 * 3600, validation_alias=_env("TRAINNET_VISIBILITY_TIMEOUT"))
 
@@ -34,6 +36,7 @@ class Settings(BaseSettings):
     minio_access_key: str | None = Field(None, validation_alias=_env("MINIO_ACCESS_KEY"))
     minio_secret_key: str | None = Field(None, validation_alias=_env("MINIO_SECRET_KEY"))
     minio_secure: bool = Field(False, validation_alias=_env("MINIO_SECURE"))
+    s3_region: str = Field("us-east-1", validation_alias=_env("MINIO_REGION", "AWS_REGION"))
     datasets_bucket: str = Field("datasets", validation_alias=_env("TRAINNET_DATASETS_BUCKET"))
     artifacts_bucket: str = Field("artifacts", validation_alias=_env("TRAINNET_ARTIFACTS_BUCKET"))
     models_bucket: str = Field("models", validation_alias=_env("TRAINNET_MODELS_BUCKET"))
@@ -58,8 +61,16 @@ class Settings(BaseSettings):
     torch_threads: int | None = Field(None, validation_alias=_env("TRAINNET_TORCH_THREADS"))
     embedded_workers: int | None = Field(None, validation_alias=_env("TRAINNET_EMBEDDED_WORKERS"))
 
+    teacher_local_model: str = Field("smollm2", validation_alias=_env("TEACHER_LOCAL_MODEL"))
+    teacher_base_url: str | None = Field(None, validation_alias=_env("TEACHER_BASE_URL", "OPENAI_BASE_URL"))
+    teacher_model: str | None = Field(None, validation_alias=_env("TEACHER_MODEL"))
+    teacher_api_key: str | None = Field(None, validation_alias=_env("TEACHER_API_KEY", "OPENAI_API_KEY"))
+    teacher_concurrency: int = Field(4, validation_alias=_env("TEACHER_CONCURRENCY"))
+    max_generated_examples: int = Field(5000, validation_alias=_env("TRAINNET_MAX_GENERATED_EXAMPLES"))
+
     lora_model_name: str = Field("smollm2", validation_alias=_env("LORA_MODEL_NAME"))
     lora_n_trials: int = Field(8, validation_alias=_env("LORA_N_TRIALS"))
+    lora_max_trials: int = Field(64, validation_alias=_env("LORA_MAX_TRIALS"))
 
     @property
     def sqlalchemy_url(self) -> str:
@@ -70,7 +81,8 @@ class Settings(BaseSettings):
         if self.celery_broker_url:
             return self.celery_broker_url
         if self.redis_host:
-            return f"redis://{self.redis_host}:{self.redis_port}/0"
+            auth = f":{quote(self.redis_password, safe='')}@" if self.redis_password else ""
+            return f"redis://{auth}{self.redis_host}:{self.redis_port}/0"
         return f"sqla+sqlite:///{(self.data_dir / 'broker.db').resolve()}"
 
     @property

@@ -17,7 +17,8 @@ class CeleryDispatcher:
     def send(self, dispatches: Iterable[Dispatch]) -> None:
         for d in dispatches:
             try:
-                self.app.send_task(d.name, args=[d.payload], queue=d.queue, retry=True,
+                args, kwargs = ([], d.payload) if d.as_kwargs else ([d.payload], {})
+                self.app.send_task(d.name, args=args, kwargs=kwargs, queue=d.queue, retry=True,
                                    retry_policy={"max_retries": 5, "interval_start": 0.2, "interval_step": 0.5})
             except Exception:  # the sweeper re-dispatches it once the broker is back
                 log.exception("could not send %s for %s", d.name, d.payload.get("task_id"))

@@ -37,6 +37,31 @@ class DatasetOut(BaseModel):
     created_at: datetime
 
 
+class GenerateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    num_examples: int = Field(ge=1, description="records to generate")
+    teacher: Literal["local", "openai"] = Field(
+        "local", description="local: the server's local LLM (SmolLM2 by default); openai: the OpenAI-compatible "
+                             "endpoint configured by TEACHER_BASE_URL / TEACHER_MODEL")
+    params: dict[str, int | float | bool] = Field(default_factory=dict, description="GenerationConfig overrides")
+
+
+class ValidateRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    policy: dict[str, int | float | None] = Field(default_factory=dict, description="ValidationPolicy overrides")
+
+
+class DatasetStatusPatch(BaseModel):
+    status: Literal["GENERATING", "GENERATED", "VALIDATING", "READY_FOR_FINE_TUNING", "DELETED", "error"]
+    rows: int | None = Field(None, ge=0)
+    progress: float | None = Field(None, ge=0, le=100)
+    metrics: dict | None = None
+    report: dict | None = None
+    error: str | None = Field(None, max_length=10_000)
+
+
 class TrainRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", protected_namespaces=())
 

@@ -52,6 +52,8 @@ def pixel_columns(columns: list[str]) -> list[str]:
 def guess_mapping(table: Table) -> tuple[str | None, ColumnMapping]:
     """The kind of data and the columns to use, by the platform's naming conventions."""
     label = "label" if "label" in table.columns else None
+    if "instruction" in table.columns:
+        return "instructions", ColumnMapping(label_column=label or "label")
     if pixel_columns(table.columns) or "image" in table.columns:
         image = "image" if "image" in table.columns else None
         return "image", ColumnMapping(label_column=label or "label", image_column=image)
@@ -225,7 +227,9 @@ def _label_sort_key(value: int | str):
     return (0, value, "") if isinstance(value, int) else (1, 0, value)
 
 
-def _shorten(value: Scalar, limit: int = 120) -> Scalar:
+def _shorten(value, limit: int = 120) -> Scalar:
+    if isinstance(value, (list, dict)):
+        value = json.dumps(value, ensure_ascii=False)
     if isinstance(value, str) and len(value) > limit:
         return value[:limit] + "…"
     return value

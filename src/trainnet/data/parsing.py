@@ -50,16 +50,20 @@ def decode_text(content: bytes) -> str:
         raise DatasetError(f"the file is not valid UTF-8 (byte {exc.start}): save it as UTF-8") from None
 
 
-def parse_table(content: bytes, filename: str, max_columns: int = 20_000) -> Table:
-    """Parse `content` according to the extension of `filename`, checking the content really is that format."""
+def parse_table(content: bytes, filename: str, max_columns: int = 20_000, allow_nested: bool = False) -> Table:
+    """Parse `content` according to the extension of `filename`, checking the content really is that format.
+
+    Values must be scalars unless `allow_nested` (instruction datasets such as self-instruct's seed tasks keep
+    a list of `instances` per row).
+    """
     fmt = detect_format(filename)
     text = decode_text(content)
     if fmt == "csv":
         columns, rows = _parse_csv(text, max_columns)
     elif fmt == "json":
-        columns, rows = _parse_json_array(text)
+        columns, rows = _parse_json_array(text, allow_nested)
     else:
-        columns, rows = _parse_jsonl(text)
+        columns, rows = _parse_jsonl(text, allow_nested)
     if not rows:
         raise DatasetError("the file has a header but no data rows")
     if len(columns) > max_columns:
@@ -108,16 +112,16 @@ def _csv_value(raw: str) -> Scalar:
     return number if number == number and abs(number) != float("inf") else raw
 
 
-def _parse_json_array(text: str) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _parse_json_array(text: str, allow_nested: bool) -> tuple[list[str], list[dict[str, Scalar]]]:
     data = _loads(text, "the JSON file")
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))  # {"data": [...]} is a common wrapper
     if not isinstance(data, list):
         raise DatasetError("a .json dataset must be an array of objects, e.g. [{\"text\": ..., \"label\": ...}]")
-    return _records(data, lambda i: f"item {i}")
+    return _records(data, lambda i: f"item {i}", allow_nested)
 
 
-def _parse_jsonl(text: str) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _parse_jsonl(text: str, allow_nested: bool) -> tuple[list[str], list[dict[str, Scalar]]]:
     items = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         if line.strip():
@@ -125,7 +129,7 @@ def _parse_jsonl(text: str) -> tuple[list[str], list[dict[str, Scalar]]]:
     if not items:
         raise DatasetError("the file is empty")
     numbers = {i: n for i, (n, _) in enumerate(items)}
-    return _records([obj for _, obj in items], lambda i: f"JSONL line {numbers[i]}")
+    return _records([obj for _, obj in items], lambda i: f"JSONL line {numbers[i]}", allow_nested)
 
 
 def _loads(text: str, where: str):
@@ -137,7 +141,7 @@ def _loads(text: str, where: str):
         raise DatasetError(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
 
 
-def _records(items: list, where) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _records(items: list, where, allow_nested: bool = False) -> tuple[list[str], list[dict[str, Scalar]]]:
     columns: dict[str, None] = {}
     rows = []
     for i, item in enumerate(items):
@@ -145,7 +149,7 @@ def _records(items: list, where) -> tuple[list[str], list[dict[str, Scalar]]]:
             raise DatasetError(f"{where(i)} is {type(item).__name__}, expected an object with named fields")
         row = {}
         for key, value in item.items():
-            if isinstance(value, (dict, list)):
+            if isinstance(value, (dict, list)) and not allow_nested:
                 raise DatasetError(
                     f"{where(i)} field {key!r} holds a nested {type(value).__name__}; "
                     "datasets need one scalar value per field"

@@ -29,9 +29,12 @@ from trainnet.status import RoundStatus, ShardStatus, TaskStatus, advance
 
 @dataclass(frozen=True)
 class Dispatch:
+    """A Celery task to send: `payload` is its single argument, or its keyword arguments when `as_kwargs`."""
+
     name: str
     payload: dict
     queue: str
+    as_kwargs: bool = False
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,12 @@ class ApiClient:
         task = self.request("GET", f"/tasks/{task_id}")
         return [r["metrics"] for r in task["rounds"] if r.get("metrics") and r["status"] == "done"]
 
+    def dataset(self, dataset_id: str, status: str, **fields) -> None:
+        self.request("PATCH", f"/datasets/{dataset_id}/status", {"status": status, **fields})
+
+    def lora(self, job_id: str, status: str, **fields) -> bool:
+        return bool(self.request("PUT", f"/lora/{job_id}", {"status": status, **fields}).get("proceed"))
+
     def heartbeat(self, worker: dict) -> None:
         self.request("POST", "/workers/heartbeat", worker)
 

@@ -22,7 +22,16 @@ def make_celery(settings: Settings) -> Celery:
         kombu_sqla.Transport.polling_interval = settings.broker_polling_interval
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     else:
-        transport_options = {"visibility_timeout": settings.visibility_timeout_seconds}
+        transport_options = {
+            # Redis hands an unacked message out again only after this long: keep it above the longest shard
+            # so a running shard is not delivered twice (the sweeper, not this, recovers work of dead workers).
+            "visibility_timeout": settings.visibility_timeout_seconds,
+            # A broker that vanishes without closing the TCP connection (failover, NAT or firewall timeout, a
+            # remote worker's network) must fail a publish or a poll, not hang it forever; then Celery reconnects.
+            "socket_timeout": 30,
+            "socket_connect_timeout": 10,
+            "socket_keepalive": True,
+        }
     app.conf.update(
         task_acks_late=True,
         task_reject_on_worker_lost=True,

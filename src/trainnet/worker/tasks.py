@@ -9,15 +9,21 @@ from celery import signals
 from trainnet.data.parsing import DatasetError
 from trainnet.federated.coordinator import job_key
 from trainnet.federated.finalizer import finalize_round
-from trainnet.jobs import FINALIZE_ROUND_TASK, PREPARE_TASK, TRAIN_SHARD_TASK, PrepareJob, RoundJob, ShardJob
+from trainnet.generate.runner import run_generation
+from trainnet.generate.seeds import SeedFileError
+from trainnet.jobs import (
+    FINALIZE_ROUND_TASK, GENERATE_DATASET_TASK, PREPARE_TASK, TRAIN_SHARD_TASK, VALIDATE_DATASET_TASK, GenerateJob,
+    PrepareJob, RoundJob, ShardJob, ValidateJob,
+)
 from trainnet.training.model_zoo import ModelSourceError
 from trainnet.training.runner import prepare, run_shard
+from trainnet.validation.runner import run_validation
 from trainnet.worker.api_client import ApiError
 from trainnet.worker.celery_app import app
 from trainnet.worker.context import context
 
 log = logging.getLogger("trainnet.worker")
-PERMANENT = (DatasetError, ModelSourceError, ApiError, ValueError, KeyError, TypeError)
+PERMANENT = (DatasetError, SeedFileError, ModelSourceError, ApiError, ValueError, KeyError, TypeError)
 
 
 def _retry_or_fail(task, exc: Exception, fail) -> None:
@@ -60,6 +66,29 @@ def finalize_round_task(self, job: dict) -> None:
             finalize_round(spec, context.storage, context.buckets, context.api, context.settings.cache_dir)
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.round(spec.task_id, spec.round, "error", error=reason))
+
+
+@app.task(name=GENERATE_DATASET_TASK, bind=True)
+def generate_dataset_task(self, seed_dataset_id: str, job: dict) -> None:
+    """Self-instruct generation of a new dataset from the seed dataset `seed_dataset_id`."""
+    spec = GenerateJob(**job)
+    with context.running(job_key("generate", spec.dataset_id)):
+        try:
+            run_generation(spec, context.storage, context.settings.datasets_bucket, context.api,
+                           context.settings.cache_dir)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.dataset(spec.dataset_id, "error", error=reason))
+
+
+@app.task(name=VALIDATE_DATASET_TASK, bind=True)
+def validate_dataset_task(self, dataset_id: str, job: dict) -> None:
+    """Score dataset `dataset_id` and report READY_FOR_FINE_TUNING or DELETED."""
+    spec = ValidateJob(**job)
+    with context.running(job_key("validate", dataset_id)):
+        try:
+            run_validation(spec, context.storage, context.settings.datasets_bucket, context.api)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.dataset(dataset_id, "error", error=reason))
 
 
 @signals.worker_init.connect

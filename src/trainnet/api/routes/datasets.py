@@ -6,11 +6,18 @@ from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from trainnet.api.deps import SessionDep, SettingsDep, StorageDep
-from trainnet.api.schemas import DatasetOut, Id
+from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
+from trainnet.api.schemas import DatasetOut, DatasetStatusPatch, GenerateRequest, Id, ValidateRequest
 from trainnet.data.examples import summarize
 from trainnet.data.parsing import DatasetError, detect_format, parse_table
-from trainnet.db.tables import Dataset, new_id
+from trainnet.db.session import session_scope
+from trainnet.db.tables import Dataset, new_id, utcnow
+from trainnet.federated.coordinator import Dispatch
+from trainnet.generate.seeds import SeedFileError, load_seed_tasks
+from trainnet.generate.self_instruct import GenerationConfig
+from trainnet.jobs import GENERATE_DATASET_TASK, VALIDATE_DATASET_TASK, GenerateJob, StoredFile, ValidateJob
+from trainnet.status import DatasetStatus, IllegalTransition, advance
+from trainnet.validation.policy import ValidationPolicy
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
 
@@ -51,11 +58,14 @@ def upload_dataset(file: UploadFile, session: SessionDep, storage: StorageDep, s
         raise HTTPException(415, str(exc)) from None
     content = read_upload(file, settings.max_upload_bytes)
     try:
-        table = parse_table(content, name, settings.max_columns)
-    except DatasetError as exc:
+        table = parse_table(content, name, settings.max_columns, allow_nested=True)
+        summary = summarize(table)
+        if summary["kind"] == "instructions":
+            load_seed_tasks(content, name)
+    except (DatasetError, SeedFileError) as exc:
         raise HTTPException(422, str(exc)) from None
     dataset = Dataset(id=new_id("ds"), name=name, format=fmt, rows=len(table), columns=table.columns,
-                      summary=summarize(table), size_bytes=len(content))
+                      summary=summary, size_bytes=len(content))
     dataset.storage_key = f"{dataset.id}/data.{fmt}"
     storage.put_bytes(settings.datasets_bucket, dataset.storage_key, content)
     try:
@@ -87,3 +97,97 @@ def download_dataset(dataset_id: Id, session: SessionDep, storage: StorageDep, s
     filename = f"{dataset.id}.{dataset.format}"
     return StreamingResponse(storage.open_stream(settings.datasets_bucket, dataset.storage_key), media_type=media,
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def stored_file(dataset: Dataset) -> StoredFile:
+    return StoredFile(key=dataset.storage_key, name=f"data.{dataset.format}")
+
+
+def require_data(dataset: Dataset) -> None:
+    if not dataset.storage_key or dataset.status in (DatasetStatus.DELETED, DatasetStatus.GENERATING):
+        raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: it has no data to use")
+
+
+def _config_errors(cls, values: dict) -> str | None:
+    try:
+        cls(**values)
+    except (TypeError, ValueError) as exc:
+        return str(exc)
+    return None
+
+
+@router.post("/{dataset_id}/generate", status_code=202)
+def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep):
+    """Generate a new instruction dataset from this seed dataset with a teacher LLM (self-instruct)."""
+    if req.num_examples > settings.max_generated_examples:
+        raise HTTPException(422, f"num_examples={req.num_examples} is above the limit of {settings.max_generated_examples}")
+    if req.teacher == "openai" and not (settings.teacher_base_url and settings.teacher_model):
+        raise HTTPException(422, "teacher 'openai' needs TEACHER_BASE_URL and TEACHER_MODEL set on the server")
+    config = {**req.params, "num_examples": req.num_examples}
+    if problem := _config_errors(GenerationConfig, config):
+        raise HTTPException(422, f"invalid generation params: {problem}")
+    if req.teacher == "openai":
+        teacher = {"kind": "openai", "base_url": settings.teacher_base_url, "model": settings.teacher_model,
+                   "api_key": settings.teacher_api_key or "none", "concurrency": settings.teacher_concurrency}
+    else:
+        teacher = {"kind": "local", "model": settings.teacher_local_model}
+    with session_scope(settings.sqlalchemy_url) as session:
+        seed = get_dataset(session, dataset_id)
+        require_data(seed)
+        if (seed.summary or {}).get("kind") != "instructions":
+            raise HTTPException(422, f"dataset {dataset_id} has no 'instruction' column: upload seed tasks "
+                                     "(instruction, optional input, output; or self-instruct's instances format)")
+        dataset = Dataset(id=new_id("ds"), name=f"generated from {seed.name}", format="jsonl",
+                          status=DatasetStatus.GENERATING, seed_dataset_id=seed.id,
+                          params={"teacher": req.teacher, **config}, summary={"kind": "instructions"})
+        dataset.storage_key = f"{dataset.id}/data.jsonl"
+        job = GenerateJob(dataset_id=dataset.id, seed=stored_file(seed), output_key=dataset.storage_key,
+                          teacher=teacher, config=config)
+        session.add(dataset)
+    dispatcher.send([Dispatch(GENERATE_DATASET_TASK, {"seed_dataset_id": seed.id, "job": job.model_dump()},
+                              "cpu_queue", as_kwargs=True)])
+    return {"dataset_id": dataset.id, "status": DatasetStatus.GENERATING}
+
+
+@router.post("/{dataset_id}/validate", status_code=202)
+def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep, dispatcher: DispatcherDep):
+    """Score an instruction dataset and mark it READY_FOR_FINE_TUNING or DELETED."""
+    if problem := _config_errors(ValidationPolicy, req.policy):
+        raise HTTPException(422, f"invalid validation policy: {problem}")
+    with session_scope(settings.sqlalchemy_url) as session:
+        dataset = get_dataset(session, dataset_id)
+        require_data(dataset)
+        if (dataset.summary or {}).get("kind") != "instructions":
+            raise HTTPException(422, f"dataset {dataset_id} is not an instruction dataset (no 'instruction' column)")
+        try:
+            dataset.status = advance(DatasetStatus, dataset.status, DatasetStatus.VALIDATING)
+        except IllegalTransition as exc:
+            raise HTTPException(409, str(exc)) from None
+        dataset.error = None
+        seed = session.get(Dataset, dataset.seed_dataset_id) if dataset.seed_dataset_id else None
+        references = stored_file(seed) if seed is not None and seed.storage_key and seed.status != "DELETED" else None
+        job = ValidateJob(dataset_id=dataset.id, data=stored_file(dataset), references=references, policy=req.policy)
+    dispatcher.send([Dispatch(VALIDATE_DATASET_TASK, {"dataset_id": dataset.id, "job": job.model_dump()},
+                              "cpu_queue", as_kwargs=True)])
+    return {"dataset_id": dataset.id, "status": DatasetStatus.VALIDATING}
+
+
+@router.patch("/{dataset_id}/status", response_model=DatasetOut, dependencies=[WorkerAuth])
+def patch_dataset_status(dataset_id: Id, report: DatasetStatusPatch, settings: SettingsDep, storage: StorageDep):
+    """Worker reports on generation and validation. DELETED keeps the record and report, removes the data."""
+    with session_scope(settings.sqlalchemy_url) as session:
+        dataset = session.get(Dataset, dataset_id, with_for_update=True)
+        if dataset is None:
+            raise HTTPException(404, f"dataset {dataset_id} not found")
+        try:
+            dataset.status = advance(DatasetStatus, dataset.status, report.status)
+        except IllegalTransition as exc:
+            raise HTTPException(409, str(exc)) from None
+        for name in ("rows", "progress", "metrics", "report", "error"):
+            value = getattr(report, name)
+            if value is not None:
+                setattr(dataset, name, value)
+        dataset.updated_at = utcnow()
+        if report.status == DatasetStatus.DELETED and dataset.storage_key:
+            storage.delete(settings.datasets_bucket, dataset.storage_key)
+        return dataset_out(dataset)
