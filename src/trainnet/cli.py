@@ -23,6 +23,8 @@ app.add_typer(db_app, name="db")
 dataset_app = typer.Typer(help="The dataset factory: generate instruction data and validate it.",
                           no_args_is_help=True)
 app.add_typer(dataset_app, name="dataset")
+lora_app = typer.Typer(help="LoRA fine-tuning with Bayesian hyper-parameter search.", no_args_is_help=True)
+app.add_typer(lora_app, name="lora")
 console = Console(stderr=True, soft_wrap=True)
 
 
@@ -311,6 +313,52 @@ def dataset_validate(
         console.print(f"{mark} {rule.rule}: {rule.message}")
     console.print(f"verdict: [bold]{result.verdict}[/] ({len(records)} records)")
     raise typer.Exit(0 if result.verdict == READY_FOR_FINE_TUNING else 1)
+
+
+@lora_app.command("tune")
+def lora_tune(
+    dataset: Annotated[Path, typer.Argument(help="instruction dataset (.jsonl/.json/.csv)", exists=True, dir_okay=False)],
+    trials: Annotated[int, typer.Option(help="trial budget of the search")] = 8,
+    base_model: Annotated[str | None, typer.Option(help="base model: local dir, HF id or 'smollm2'")] = None,
+    out: Annotated[Path, typer.Option(help="directory for the best adapter")] = Path("lora-adapter"),
+    study_db: Annotated[Path | None, typer.Option(help="SQLite file of the Optuna study (resumes if present)")] = None,
+    max_steps: Annotated[int | None, typer.Option(help="training steps per trial")] = None,
+):
+    """Search rank, lora_alpha and learning_rate (TPE + pruning) in this process; write the best adapter."""
+    import json
+    import shutil
+    import tempfile
+
+    from trainnet.data.parsing import DatasetError
+    from trainnet.lora.bayesian_optimizer import SearchFailed, run_search
+    from trainnet.lora.lora_tuning_config import LoraTuningConfig
+    from trainnet.validation.runner import instruction_records
+
+    settings = _configure()
+    if trials < 1 or trials > settings.lora_max_trials:
+        _fail(f"--trials must be between 1 and {settings.lora_max_trials}")
+    overrides = {**settings.lora_overrides(), "model_name": base_model or settings.lora_model_name, "n_trials": trials}
+    if max_steps:
+        overrides["max_steps"] = max_steps
+    try:
+        records = instruction_records(dataset.read_bytes(), dataset.name)
+        config = LoraTuningConfig.from_overrides(overrides)
+        db = study_db or out.with_name(out.name + ".study.sqlite")
+        with tempfile.TemporaryDirectory() as tmp:
+            def on_progress(trial: dict) -> None:
+                console.print(f"trial {trial['number']}: {trial['state']} eval_loss={trial['eval_loss']} "
+                              f"params={trial['params']} ({trial['trials_done']}/{trial['n_trials']})")
+
+            result = run_search(f"cli-{dataset.stem}", records, config, f"sqlite:///{db.resolve()}",
+                                on_progress=on_progress, adapters_dir=Path(tmp), cache_dir=settings.cache_dir / "llm")
+            if out.exists():
+                shutil.rmtree(out)
+            shutil.copytree(Path(tmp) / f"trial-{result.best_trial['number']}", out)
+            (out / "study_summary.json").write_text(json.dumps(result.summary, indent=2))
+    except (DatasetError, ValueError, SearchFailed) as exc:
+        _fail(str(exc))
+    console.print(f"[green]best trial {result.best_trial['number']}[/]: eval_loss {result.best_trial['eval_loss']:.4f} "
+                  f"{result.best_trial['params']} → {out}")
 
 
 def main() -> None:  # pragma: no cover

@@ -71,6 +71,15 @@ class Settings(BaseSettings):
     lora_model_name: str = Field("smollm2", validation_alias=_env("LORA_MODEL_NAME"))
     lora_n_trials: int = Field(8, validation_alias=_env("LORA_N_TRIALS"))
     lora_max_trials: int = Field(64, validation_alias=_env("LORA_MAX_TRIALS"))
+    lora_rank_choices: list[int] | None = Field(None, validation_alias=_env("LORA_RANK_CHOICES"))
+    lora_alpha_bounds: list[int] | None = Field(None, validation_alias=_env("LORA_ALPHA_BOUNDS"))
+    lora_learning_rate_bounds: list[float] | None = Field(None, validation_alias=_env("LORA_LEARNING_RATE_BOUNDS"))
+
+    def lora_overrides(self) -> dict:
+        """The LoRA search space bounds set in the environment, as LoraTuningConfig overrides."""
+        values = {"rank_choices": self.lora_rank_choices, "lora_alpha_bounds": self.lora_alpha_bounds,
+                  "learning_rate_bounds": self.lora_learning_rate_bounds}
+        return {k: v for k, v in values.items() if v is not None}
 
     @property
     def sqlalchemy_url(self) -> str:

@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 from trainnet import __version__
 from trainnet.api.dispatcher import CeleryDispatcher
-from trainnet.api.routes import datasets, health, models, tasks, workers
+from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.db.migrate import upgrade
 from trainnet.db.session import session_scope
 from trainnet.federated import coordinator
@@ -107,7 +107,7 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     app.state.dispatcher = CeleryDispatcher(celery_app)
     app.state.worker_token = settings.resolved_worker_token()
 
-    for module in (health, datasets, tasks, models, workers):
+    for module in (health, datasets, tasks, models, workers, lora):
         app.include_router(module.router, prefix="/api")
 
     @app.exception_handler(StorageError)

@@ -218,3 +218,39 @@ class Heartbeat(BaseModel):
     pid: int | None = None
     queues: list[str] = []
     jobs: list[str] = []
+
+
+class LoraRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    dataset_id: Id
+    base_model: str | None = Field(None, max_length=512, description="local dir, HF id, or 'smollm2'")
+    n_trials: int | None = Field(None, ge=1)
+    params: dict[str, Any] = Field(default_factory=dict, description="LoraTuningConfig overrides")
+
+
+class LoraJobCreated(BaseModel):
+    job_id: str
+    status: str
+
+
+class LoraJobOut(BaseModel):
+    job_id: str
+    status: str
+    dataset_id: str
+    base_model: str
+    n_trials: int
+    trials: list[dict]
+    best_trial: dict | None = None
+    error: str | None = None
+    created_at: datetime
+    updated_at: datetime
+    download_url: str | None = None
+
+
+class LoraReport(BaseModel):
+    status: Literal["running", "done", "error"]
+    trials: list[dict] | None = None
+    best_trial: dict | None = None
+    adapter_prefix: str | None = Field(None, max_length=512)
+    error: str | None = Field(None, max_length=10_000)

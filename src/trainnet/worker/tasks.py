@@ -12,9 +12,10 @@ from trainnet.federated.finalizer import finalize_round
 from trainnet.generate.runner import run_generation
 from trainnet.generate.seeds import SeedFileError
 from trainnet.jobs import (
-    FINALIZE_ROUND_TASK, GENERATE_DATASET_TASK, PREPARE_TASK, TRAIN_SHARD_TASK, VALIDATE_DATASET_TASK, GenerateJob,
-    PrepareJob, RoundJob, ShardJob, ValidateJob,
+    FINALIZE_ROUND_TASK, FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, PREPARE_TASK, TRAIN_SHARD_TASK,
+    VALIDATE_DATASET_TASK, GenerateJob, LoraJobSpec, PrepareJob, RoundJob, ShardJob, ValidateJob,
 )
+from trainnet.lora.runner import run_lora_job
 from trainnet.training.model_zoo import ModelSourceError
 from trainnet.training.runner import prepare, run_shard
 from trainnet.validation.runner import run_validation
@@ -89,6 +90,18 @@ def validate_dataset_task(self, dataset_id: str, job: dict) -> None:
             run_validation(spec, context.storage, context.settings.datasets_bucket, context.api)
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.dataset(dataset_id, "error", error=reason))
+
+
+@app.task(name=FINE_TUNE_LORA_TASK, bind=True)
+def fine_tune_lora_task(self, dataset_id: str, base_model: str, job: dict) -> None:
+    """LoRA fine-tuning of `base_model` on dataset `dataset_id` with Bayesian search (runs on gpu_queue)."""
+    spec = LoraJobSpec(**job)
+    with context.running(job_key("lora", spec.job_id)):
+        try:
+            run_lora_job(spec, context.storage, context.buckets, context.api, context.settings.sqlalchemy_url,
+                         context.settings.cache_dir)
+        except Exception as exc:
+            _retry_or_fail(self, exc, lambda reason: context.api.lora(spec.job_id, "error", error=reason))
 
 
 @signals.worker_init.connect
