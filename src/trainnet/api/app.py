@@ -119,7 +119,22 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
                            allow_headers=["*"])
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
     mount_web(app, settings.web_dir)
+    app.openapi = lambda: _openapi_with_message_errors(app)
     return app
+
+
+def _openapi_with_message_errors(app: FastAPI) -> dict:
+    """Our 4xx responses carry `detail` as a message naming the problem; FastAPI's request validation errors
+    carry a list. Document both, so the schema tells clients the truth."""
+    if app.openapi_schema is None:
+        from fastapi.openapi.utils import get_openapi
+
+        schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        detail = schema.get("components", {}).get("schemas", {}).get("HTTPValidationError", {}).get("properties", {})
+        if "detail" in detail:
+            detail["detail"] = {"anyOf": [{"type": "string"}, detail["detail"]], "title": "Detail"}
+        app.openapi_schema = schema
+    return app.openapi_schema
 
 
 def mount_web(app: FastAPI, web_dir: Path) -> None:

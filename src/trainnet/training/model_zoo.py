@@ -121,11 +121,15 @@ def local_weights(model_type: ModelType) -> Path | None:
 def check_base_model(base_model: str) -> None:
     """Cheap up-front check of a user's base_model: an existing directory, or something shaped like a hub id."""
     path = Path(base_model).expanduser()
-    if path.is_dir():
+    try:
+        is_dir = path.is_dir()
+    except OSError:  # e.g. a name too long to be a path
+        is_dir = False
+    if is_dir:
         if not (path / "config.json").is_file():
             raise ModelSourceError(f"base_model directory {base_model} has no config.json")
         return
-    if base_model.startswith(("/", ".", "~")) or base_model.count("/") > 1 or not base_model.strip():
+    if base_model.startswith(("/", ".", "~")) or base_model.count("/") > 1 or not base_model.strip() or len(base_model) > 200:
         raise ModelSourceError(f"base_model {base_model!r} is neither a directory nor a Hugging Face model id")
 
 
