@@ -45,7 +45,7 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
     name = name.strip()
     if not name:
         raise ValueError("model name is empty")
-    candidate = Path(name).expanduser()
+    candidate = local_path(name)
     if _is_file(candidate) and candidate.suffix == ".gguf":
         return CausalLMSource(str(candidate.parent), candidate.name)
     if _is_dir(candidate):
@@ -65,6 +65,14 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
     if name.startswith(("/", ".", "~")) or name.count("/") > 1 or len(name) > 200:
         raise ValueError(f"model {name!r} is neither a directory nor a Hugging Face model id")
     return CausalLMSource(name)
+
+
+def local_path(name: str) -> Path:
+    """`name` as a local path, with `~` expanded when that is possible."""
+    try:
+        return Path(name).expanduser()
+    except RuntimeError:  # "~someone" with no such user
+        return Path(name)
 
 
 def _is_file(path: Path) -> bool:

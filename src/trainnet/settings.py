@@ -44,6 +44,7 @@ class Settings(BaseSettings):
 
     api_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("TRAINNET_API_URL"))
     worker_token: str | None = Field(None, validation_alias=_env("TRAINNET_WORKER_TOKEN"))
+    allow_private_urls: bool = Field(False, validation_alias=_env("TRAINNET_ALLOW_PRIVATE_URLS"))
     cors_origins: list[str] = Field(default_factory=list, validation_alias=_env("TRAINNET_CORS_ORIGINS"))
 
     max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))

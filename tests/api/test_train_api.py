@@ -101,3 +101,57 @@ def test_model_types_say_what_is_available_here(client):
 
 def test_health(client):
     assert client.get("/api/").json()["status"] == "ok"
+
+
+@pytest.fixture
+def file_server(text_csv):
+    """A real HTTP server on 127.0.0.1: /data.csv, /big.csv (11 MB), /loop (redirects to itself)."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            if self.path == "/loop":
+                self.send_response(302)
+                self.send_header("Location", "/loop")
+                self.end_headers()
+                return
+            body = text_csv if self.path == "/data.csv" else b"text,label\n" + b"x" * (11 * 1024 * 1024)
+            self.send_response(200)
+            self.end_headers()  # no Content-Length: the size cap must hold while streaming
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def test_dataset_urls_to_internal_hosts_are_refused(client, file_server):
+    for url in (f"{file_server}/data.csv", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
+                "gopher://127.0.0.1:6379/_INFO"):
+        response = start(client, model_type="minilm", dataset_url=url)
+        assert response.status_code == 422, url
+        assert "non-public address" in response.json()["detail"] or "http(s)" in response.json()["detail"]
+    assert client.get("/api/datasets").json() == []
+
+
+def test_dataset_url_is_fetched_when_internal_hosts_are_allowed(tmp_path, file_server):
+    from fastapi.testclient import TestClient
+
+    from trainnet.api.app import create_app
+    from trainnet.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "data", worker_token="t", allow_private_urls=True)
+    with TestClient(create_app(settings)) as allowed:
+        response = start(allowed, model_type="minilm", dataset_url=f"{file_server}/data.csv")
+        assert response.status_code == 202, response.text
+        assert allowed.get("/api/datasets").json()[0]["rows"] == 60
+        response = start(allowed, model_type="minilm", dataset_url=f"{file_server}/big.csv")
+        assert response.status_code == 413 and "10 MB" in response.json()["detail"]
+        response = start(allowed, model_type="minilm", dataset_url=f"{file_server}/loop")
+        assert response.status_code == 422 and "redirects more than" in response.json()["detail"]
+        assert len(allowed.get("/api/datasets").json()) == 1

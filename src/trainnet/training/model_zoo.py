@@ -15,6 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
+from trainnet.llm import local_path
+
 # Random-init text models are smaller than distilbert-base so that they learn within minutes on a CPU.
 RANDOM_INIT_DISTILBERT = {"n_layers": 2, "dim": 256, "hidden_dim": 1024, "n_heads": 4}
 RANDOM_INIT_VOCAB_SIZE = 8000
@@ -120,7 +122,7 @@ def local_weights(model_type: ModelType) -> Path | None:
 
 def check_base_model(base_model: str) -> None:
     """Cheap up-front check of a user's base_model: an existing directory, or something shaped like a hub id."""
-    path = Path(base_model).expanduser()
+    path = local_path(base_model)
     try:
         is_dir = path.is_dir()
     except OSError:  # e.g. a name too long to be a path
@@ -140,7 +142,7 @@ def resolve_weights(model_type: ModelType, base_model: str | None) -> Path | Non
     """
     if base_model:
         check_base_model(base_model)
-        path = Path(base_model).expanduser()
+        path = local_path(base_model)
         if path.is_dir():
             return path
         found = _cached_snapshot(base_model) or _download(base_model)

@@ -48,15 +48,12 @@ def read_upload(file: UploadFile, limit: int) -> bytes:
     return content
 
 
-@router.post("", status_code=201, response_model=DatasetOut)
-def upload_dataset(file: UploadFile, session: SessionDep, storage: StorageDep, settings: SettingsDep) -> DatasetOut:
-    """Upload a CSV, JSON (array of objects) or JSONL file of at most 10 MB."""
-    name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload"
+def store_dataset(content: bytes, name: str, settings, storage) -> DatasetOut:
+    """Parse, check and store a dataset file; nothing is left behind when any step fails."""
     try:
         fmt = detect_format(name)
     except DatasetError as exc:
         raise HTTPException(415, str(exc)) from None
-    content = read_upload(file, settings.max_upload_bytes)
     try:
         table = parse_table(content, name, settings.max_columns, allow_nested=True)
         summary = summarize(table)
@@ -69,12 +66,23 @@ def upload_dataset(file: UploadFile, session: SessionDep, storage: StorageDep, s
     dataset.storage_key = f"{dataset.id}/data.{fmt}"
     storage.put_bytes(settings.datasets_bucket, dataset.storage_key, content)
     try:
-        session.add(dataset)
-        session.flush()
+        with session_scope(settings.sqlalchemy_url) as session:
+            session.add(dataset)
     except Exception:
         storage.delete(settings.datasets_bucket, dataset.storage_key)
         raise
     return dataset_out(dataset)
+
+
+@router.post("", status_code=201, response_model=DatasetOut)
+def upload_dataset(file: UploadFile, storage: StorageDep, settings: SettingsDep) -> DatasetOut:
+    """Upload a CSV, JSON (array of objects) or JSONL file of at most 10 MB."""
+    name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload"
+    try:
+        detect_format(name)
+    except DatasetError as exc:
+        raise HTTPException(415, str(exc)) from None
+    return store_dataset(read_upload(file, settings.max_upload_bytes), name, settings, storage)
 
 
 @router.get("", response_model=list[DatasetOut])

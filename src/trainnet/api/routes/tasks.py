@@ -10,12 +10,13 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
-from trainnet.api.routes.datasets import get_dataset
+from trainnet.api.routes.datasets import get_dataset, store_dataset
 from trainnet.api.schemas import (
     Id, PreparationReport, Proceed, RoundReport, ShardReport, TaskCreated, TaskOut, TaskStatusOut, TaskStatusPatch,
     TaskSummary, TrainRequest,
 )
 from trainnet.data.examples import ColumnMapping
+from trainnet.data.fetch import DatasetTooLarge, fetch_dataset
 from trainnet.data.parsing import DatasetError, parse_table
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Task, new_id
@@ -50,14 +51,20 @@ def training_params(req: TrainRequest, settings) -> TrainingParams:
     return params
 
 
-def dataset_id_of(req: TrainRequest) -> str:
+def dataset_id_of(req: TrainRequest, settings, storage) -> str:
+    """The dataset to train on: an id, one of our own dataset URLs, or an http(s) URL fetched and stored."""
     if req.dataset_id:
         return req.dataset_id
-    match = OWN_DATASET_URL.match(req.dataset_url.strip())
-    if not match:
-        raise HTTPException(422, "dataset_url must be a dataset URL returned by POST /api/datasets "
-                                 "(e.g. /api/datasets/ds_…/download)")
-    return match.group(1)
+    url = req.dataset_url.strip()
+    if match := OWN_DATASET_URL.match(url):
+        return match.group(1)
+    try:
+        content, name = fetch_dataset(url, settings.max_upload_bytes, settings.allow_private_urls)
+    except DatasetTooLarge as exc:
+        raise HTTPException(413, str(exc)) from None
+    except DatasetError as exc:
+        raise HTTPException(422, str(exc)) from None
+    return store_dataset(content, name, settings, storage).dataset_id
 
 
 @router.post("/train", status_code=202, response_model=TaskCreated)
@@ -70,7 +77,7 @@ def start_training(req: TrainRequest, settings: SettingsDep, storage: StorageDep
     except ModelSourceError as exc:
         raise HTTPException(422, str(exc)) from None
     params = training_params(req, settings)
-    dataset_id = dataset_id_of(req)
+    dataset_id = dataset_id_of(req, settings, storage)
     with session_scope(settings.sqlalchemy_url) as session:
         dataset = get_dataset(session, dataset_id)
         if not dataset.storage_key or dataset.status == "DELETED":
