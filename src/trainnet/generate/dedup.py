@@ -201,19 +201,19 @@ def _bit_parallel_lcs(pattern: np.ndarray, pattern_length: int, texts: np.ndarra
             total = partial + carry
             carry = ((partial < low) | (total < partial)).astype(np.uint64)
             state[:, word] = total | (low & ~add)
-    unmatched = np.bitwise_count(state).sum(axis=1, dtype=np.int64)
+    ones = np.bitwise_count(state).sum(axis=1, dtype=np.int64)
     spare_bits = words * 64 - pattern_length
-    high_word = state[:, -1] >> np.uint64(64 - spare_bits) if spare_bits else 0
-    unmatched -= np.bitwise_count(high_word) if spare_bits else 0
-    return pattern_length - unmatched
+    if spare_bits:  # the top bits of the last word are not pattern positions
+        ones -= np.bitwise_count(state[:, -1] >> np.uint64(64 - spare_bits)).astype(np.int64)
+    return pattern_length - ones  # the LCS is the number of zero bits among the pattern positions
 
 
 def _fmeasures(lcs: np.ndarray, query_length: int, lengths: np.ndarray) -> np.ndarray:
-    """Vectorised `rouge_l_fmeasure`, same operation order so the floats are identical."""
-    precision = lcs / lengths
-    recall = lcs / query_length
-    total = precision + recall
+    """Vectorised `rouge_l_fmeasure`, same operation order so the floats are identical (empty texts score 0)."""
     with np.errstate(invalid="ignore", divide="ignore"):
+        precision = lcs / lengths
+        recall = lcs / query_length
+        total = precision + recall
         scores = 2 * precision * recall / total
     return np.where(total > 0, scores, 0.0)
 

@@ -3,14 +3,15 @@
 Teachers answer the task-proposal prompt in one of a few shapes, tried in this order:
 
 1. JSON: an array of objects, objects one per line, or objects inside a ```json fence; a truncated array keeps
-   every object that is complete;
+   every object that is complete (an answer that starts as JSON is read only as JSON);
 2. labelled blocks in Alpaca's format: `4. Instruction: ... 4. Input: ... 4. Output: ...`, separated by `###`
    (numbers, `###` and the input are optional; `<noinput>` means no input; text before a first `Input:` label
    is taken as the instruction, for answers that continue the prompt's last `N. Instruction:`);
 3. a numbered or bulleted list of instructions (self-instruct's format), which have no output yet.
 
-When the teacher stopped because of its token limit (`truncated`), the last labelled or listed task is likely cut
-and is dropped, as Alpaca does.
+When the teacher stopped because of its token limit (`truncated`), the last task is likely cut and is dropped, as
+Alpaca does; in labelled blocks, a task whose cut field is the output keeps its instruction and input and is
+answered again instead.
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 
 _FENCE_RE = re.compile(r"```[a-zA-Z]*\n?|```")
 _LABEL_RE = re.compile(
-    r"(?:^|\n)[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:\d+[ \t]*[.)][ \t]*)?(?:\*\*)?(instruction|input|output)(?:\*\*)?[ \t]*:(?:\*\*)?",
+    r"(?:^|\n)[ \t]*(?:#+[ \t]*)?(?:\*\*)?(?:\d+[ \t]*[.)][ \t]*)?(?:\*\*)?"  # "### 4. **" in any mix
+    r"(instruction|input|output)(?:\*\*)?[ \t]*:(?:\*\*)?",
     re.IGNORECASE,
 )
 _ITEM_RE = re.compile(r"^[ \t]*(?:\d+[ \t]*[.)]|[-*\u2022])[ \t]+", re.MULTILINE)
@@ -46,12 +48,12 @@ def parse_proposed_tasks(text: str, truncated: bool = False) -> list[ProposedTas
     """Extract the tasks from one teacher answer (see the module docstring for the accepted shapes)."""
     text = _FENCE_RE.sub("\n", text.replace("\r\n", "\n"))
     tasks = _parse_json(text)
-    if tasks:
+    if tasks or text.lstrip().startswith(("{", "[")):
         return tasks
-    tasks = _parse_labelled(text) if _LABEL_RE.search(text) else _parse_list(text)
-    if truncated and tasks:
-        tasks = tasks[:-1]
-    return tasks
+    if _LABEL_RE.search(text):
+        return _parse_labelled(text, truncated)
+    tasks = _parse_list(text)
+    return tasks[:-1] if truncated else tasks
 
 
 def _parse_json(text: str) -> list[ProposedTask]:
@@ -92,8 +94,12 @@ def _task_from_object(value: dict) -> ProposedTask | None:
     return _clean_task(fields["instruction"], fields["input"], fields["output"])
 
 
-def _parse_labelled(text: str) -> list[ProposedTask]:
-    """Alpaca's `N. Instruction: / N. Input: / N. Output:` blocks."""
+def _parse_labelled(text: str, truncated: bool) -> list[ProposedTask]:
+    """Alpaca's `N. Instruction: / N. Input: / N. Output:` blocks.
+
+    In a truncated answer only the last field written can be cut: a cut output is cleared (the task will be
+    answered again), a cut instruction or input drops the task.
+    """
     labels = list(_LABEL_RE.finditer(text))
     tasks: list[dict[str, str]] = []
     if labels[0].group(1).lower() != "instruction":  # the answer continued right after an "N. Instruction:"
@@ -105,6 +111,11 @@ def _parse_labelled(text: str) -> list[ProposedTask]:
             tasks.append({"instruction": content})
         elif tasks and name not in tasks[-1]:
             tasks[-1][name] = content
+    if truncated and tasks:
+        if list(tasks[-1])[-1] == "output":
+            tasks[-1]["output"] = ""
+        else:
+            tasks.pop()
     cleaned = (_clean_task(**task) for task in tasks)
     return [task for task in cleaned if task is not None]
 

@@ -140,7 +140,8 @@ def _tasks_from_record(record: object, filename: str, line: int) -> list[SeedTas
         for instance in instances:
             if not isinstance(instance, dict):
                 raise SeedFileError(filename, "each instance must be an object with input and output", line)
-            pairs.append((_text_field(instance, "input", filename, line), _text_field(instance, "output", filename, line)))
+            given = _text_field(instance, "input", filename, line)
+            pairs.append((given, _text_field(instance, "output", filename, line)))
     else:
         pairs = [(_text_field(record, "input", filename, line), _text_field(record, "output", filename, line))]
     return [SeedTask(instruction.strip(), given.strip(), output.strip(), is_classification) for given, output in pairs]

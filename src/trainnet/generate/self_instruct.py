@@ -64,6 +64,9 @@ class GenerationConfig:
     seed: int = field(default=42, metadata={"help": "Seed for sampling the example tasks of each prompt."})
 
     def __post_init__(self) -> None:
+        if isinstance(self.instruction_filter, dict):  # a config read back from JSON
+            rules = {k: tuple(v) if isinstance(v, list) else v for k, v in self.instruction_filter.items()}
+            self.instruction_filter = InstructionFilter(**rules)
         if self.num_examples < 0 or self.batch_size < 1 or self.num_prompt_tasks < 1 or self.max_idle_rounds < 1:
             raise ValueError("num_examples must be >= 0; batch_size, num_prompt_tasks, max_idle_rounds >= 1")
         if self.tasks_per_prompt <= self.num_prompt_tasks:
@@ -142,7 +145,9 @@ def generate(
             )
 
 
-def _sample_examples(rng: random.Random, seeds: list[dict], machine: list[dict], config: GenerationConfig) -> list[dict]:
+def _sample_examples(
+    rng: random.Random, seeds: list[dict], machine: list[dict], config: GenerationConfig
+) -> list[dict]:
     """A few seed tasks and a few machine tasks, shuffled (self-instruct's mix)."""
     from_machine = rng.sample(machine, min(config.num_machine_tasks, len(machine), config.num_prompt_tasks))
     from_seeds = rng.sample(seeds, min(config.num_prompt_tasks - len(from_machine), len(seeds)))
@@ -173,11 +178,15 @@ def _select_novel(
     return accepted
 
 
-def _with_outputs(tasks: list[ProposedTask], teacher: Teacher, config: GenerationConfig, rejected: Counter) -> list[dict]:
+def _with_outputs(
+    tasks: list[ProposedTask], teacher: Teacher, config: GenerationConfig, rejected: Counter
+) -> list[dict]:
     """Records for `tasks`, asking the teacher to answer those it proposed without an output."""
     unanswered = [task for task in tasks if not task.output]
     prompts = [answer_prompt(task.instruction, task.input) for task in unanswered]
-    answers = iter(teacher.complete(prompts, config.answer_max_new_tokens, config.answer_temperature) if prompts else [])
+    answers = iter(
+        teacher.complete(prompts, config.answer_max_new_tokens, config.answer_temperature) if prompts else []
+    )
     records = []
     for task in tasks:
         output = task.output

@@ -73,7 +73,6 @@ class LocalTeacher:
 
             self._model, self._tokenizer = load_causal_lm(self.model_name, cache_dir=self.cache_dir)
             self._model.eval()
-        self._tokenizer.padding_side = "left"
         return self._model, self._tokenizer
 
     def complete(self, prompts: Sequence[str], max_new_tokens: int, temperature: float) -> list[Completion]:
@@ -91,8 +90,10 @@ class LocalTeacher:
             tokenizer.apply_chat_template([{"role": "user", "content": p}], add_generation_prompt=True, tokenize=False)
             for p in prompts
         ]
-        batch = tokenizer(chats, return_tensors="pt", padding=True, add_special_tokens=False)
-        sampling = {"do_sample": True, "temperature": temperature, "top_p": 1.0} if temperature > 0 else {"do_sample": False}
+        batch = tokenizer(chats, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
+        sampling = {"do_sample": False}
+        if temperature > 0:
+            sampling = {"do_sample": True, "temperature": temperature, "top_p": 1.0}
         self._calls += 1
         with torch.random.fork_rng(devices=[]), torch.inference_mode():
             torch.manual_seed(self.seed + self._calls)

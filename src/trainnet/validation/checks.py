@@ -74,7 +74,9 @@ def record_problems(record: object, policy: ValidationPolicy) -> dict[str, str]:
         )
     words = len(output.split())
     if not policy.min_output_words <= words <= policy.max_output_words:
-        failures[OUTPUT_LENGTH] = f"output has {words} words (allowed {policy.min_output_words}-{policy.max_output_words})"
+        failures[OUTPUT_LENGTH] = (
+            f"output has {words} words (allowed {policy.min_output_words}-{policy.max_output_words})"
+        )
     return failures
 
 

@@ -187,7 +187,8 @@ def _dataset_rules(records, checks, metrics, policy: ValidationPolicy, with_refe
         self_bleu = metrics["mean_self_bleu"]
         rules.append(
             rule("max_mean_self_bleu", self_bleu, policy.max_mean_self_bleu, self_bleu <= policy.max_mean_self_bleu,
-                 f"mean self-BLEU is {self_bleu:.1f} (allowed {policy.max_mean_self_bleu})", DUPLICATE_RULES)  # fmt: skip
+                 f"mean self-BLEU is {self_bleu:.1f} (allowed {policy.max_mean_self_bleu})",
+                 DUPLICATE_RULES)  # fmt: skip
         )
     return rules
 
@@ -207,20 +208,21 @@ def _examples(records, checks: list[RecordCheck], record_rules, limit: int) -> l
 def _snippet(record: object) -> object:
     if not isinstance(record, dict):
         return repr(record)[:_SNIPPET]
-    return {
-        str(key): value[:_SNIPPET] if isinstance(value, str) else value if _is_json_scalar(value) else repr(value)[:_SNIPPET]
-        for key, value in record.items()
-    }
+    return {str(key): _shorten(value) for key, value in record.items()}
 
 
-def _is_json_scalar(value: object) -> bool:
-    return value is None or isinstance(value, (bool, int, float))
+def _shorten(value: object) -> object:
+    """A field cut to a snippet; anything but text and JSON scalars shown by its repr."""
+    if isinstance(value, str):
+        return value[:_SNIPPET]
+    if value is None or isinstance(value, (bool, int, float)):
+        return value
+    return repr(value)[:_SNIPPET]
 
 
 def _length_stats(records: Sequence[object], name: str) -> dict:
-    counts = sorted(
-        len(record[name].split()) for record in records if isinstance(record, dict) and isinstance(record.get(name), str)
-    )
+    texts = [record.get(name) for record in records if isinstance(record, dict)]
+    counts = sorted(len(text.split()) for text in texts if isinstance(text, str))
     if not counts:
         return {"count": 0}
     return {

@@ -36,7 +36,7 @@ def prompt_similarities(
     tokens = [rouge_tokens(prompt) for prompt in prompts]
     index = RougeIndex()
     results = []
-    for position, prompt_tokens in enumerate(tokens):
+    for prompt_tokens in tokens:
         result = PromptSimilarity()
         for earlier, score in index.nearest(prompt_tokens, k=1):
             result.earlier_index, result.earlier_rouge_l = earlier, score
