@@ -25,10 +25,12 @@ from trainnet.training.evaluate import evaluate, recalibrate_batchnorm
 from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
 from trainnet.training.shard_trainer import train_shard
 
+MAX_LENGTH = 64  # T0 prompts are long; 64 tokens keep the text runs to minutes on 2 cores
+
 
 def run(model0, pre, kind, inputs, labels, train_idx, eval_data, shards, rounds, epochs, lr, batch, recalibrate, seed):
-    encoded = [encode(kind, [inputs[i] for i in s], [labels[i] for i in s], pre) for s in shards]
-    everything = encode(kind, [inputs[i] for i in train_idx], [labels[i] for i in train_idx], pre)
+    encoded = [encode(kind, [inputs[i] for i in s], [labels[i] for i in s], pre, MAX_LENGTH) for s in shards]
+    everything = encode(kind, [inputs[i] for i in train_idx], [labels[i] for i in train_idx], pre, MAX_LENGTH)
     state = copy.deepcopy(model0.state_dict())
     model = copy.deepcopy(model0)
     for r in range(rounds):
@@ -55,7 +57,7 @@ def bench(name, kind, inputs, labels, label_names, total_epochs, lr, batch, seed
         torch.manual_seed(seed)
         train_idx, eval_idx = split_holdout(labels, 0.2, seed)
         model0, pre = build(label_names, [inputs[i] for i in train_idx])
-        eval_data = encode(kind, [inputs[i] for i in eval_idx], [labels[i] for i in eval_idx], pre)
+        eval_data = encode(kind, [inputs[i] for i in eval_idx], [labels[i] for i in eval_idx], pre, MAX_LENGTH)
         for label, n_shards, rounds, recal in configs:
             started = time.perf_counter()
             shards = make_shards(labels, train_idx, n_shards, seed) if n_shards > 1 else [train_idx]
@@ -90,7 +92,7 @@ def main():
         rows += bench("digits / mobilenet_v2 (random init, 32px)", "image", images, labels, names, 6, 2e-3, 32,
                       args.seeds, True, mobilenet)
     if args.only in (None, "text"):
-        texts, labels, names = t0_source_examples()
+        texts, labels, names = t0_source_examples(per_class=120)
 
         def minilm(label_names, _train):
             model, tokenizer, _ = build_initial_model(MODEL_TYPES["minilm"], label_names, [])
