@@ -1,7 +1,9 @@
-"""Shared fixtures: small real datasets and a real `trainnet serve` process with embedded workers."""
+"""Shared fixtures: small real datasets, a real `trainnet serve` process with embedded workers, and standalone
+`trainnet worker` processes."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import os
@@ -79,10 +81,12 @@ def free_port() -> int:
 
 
 class ServerProcess:
-    """A real `trainnet serve` (API + embedded workers) in its own process group."""
+    """A real `trainnet serve` in its own process group: the API with embedded workers, or the API alone
+    (`no_workers=True`) for a fleet of `WorkerProcess`es on a real broker."""
 
-    def __init__(self, data_dir: Path, workers: int = 2, extra_env: dict | None = None, port: int | None = None):
-        self.data_dir, self.workers = data_dir, workers
+    def __init__(self, data_dir: Path, workers: int = 2, extra_env: dict | None = None, port: int | None = None,
+                 no_workers: bool = False):
+        self.data_dir, self.workers, self.no_workers = data_dir, workers, no_workers
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "TRAINNET_SWEEP_INTERVAL": "1", "TRAINNET_WORKER_HEARTBEAT": "1",
@@ -94,12 +98,11 @@ class ServerProcess:
     def start(self, wait_for_workers: bool = True) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "trainnet", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir),
-             "--workers", str(self.workers)],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
-        )
-        self.wait_until_up(wait_for_workers)
+        command = [sys.executable, "-m", "trainnet", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        command += ["--no-workers"] if self.no_workers else ["--workers", str(self.workers)]
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
+                                        start_new_session=True)
+        self.wait_until_up(wait_for_workers and not self.no_workers)
         return self
 
     def wait_until_up(self, wait_for_workers: bool, timeout: float = 180) -> None:
@@ -123,9 +126,11 @@ class ServerProcess:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        # embedded workers live in their own sessions: make sure none outlives the test
-        subprocess.run(["pkill", "-9", "-f", "--", f"--data-dir {self.data_dir}"], check=False)
-        subprocess.run(["true"], check=False)
+        # embedded workers live in their own sessions: make sure none outlives the test (a server killed with
+        # SIGKILL cannot stop them itself)
+        for pid in self.worker_pids():
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
 
     def worker_pids(self) -> list[int]:
         out = subprocess.run(["pgrep", "-f", "trainnet worker"], capture_output=True, text=True).stdout.split()
@@ -135,9 +140,51 @@ class ServerProcess:
                 environ = Path(f"/proc/{pid}/environ").read_bytes()
             except OSError:
                 continue
-            if f"TRAINNET_DATA_DIR={self.data_dir.resolve()}".encode() in environ:
+            if f"TRAINNET_DATA_DIR={self.data_dir.resolve()}\0".encode() in environ + b"\0":
                 mine.append(pid)
         return mine
+
+
+class WorkerProcess:
+    """A standalone `trainnet worker` started as a user would, in its own process group, reading `env`."""
+
+    def __init__(self, name: str, env: dict, data_dir: Path, queues: str = "cpu_queue,gpu_queue"):
+        self.name, self.queues, self.data_dir = name, queues, data_dir
+        self.node = f"{name}@{socket.gethostname()}"
+        self.env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRAINNET_TORCH_THREADS": "1", **env,
+                    "TRAINNET_DATA_DIR": str(data_dir)}
+        self.log_path = data_dir.parent / f"worker-{name}.log"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> WorkerProcess:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "a")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "trainnet", "worker", "--queues", self.queues, "--name", f"{self.name}@%h"],
+            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+        )
+        return self
+
+    @property
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        """Signal the worker's whole process group (kill -9 by default) and reap it."""
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, sig)
+        self.process.wait(30)
+
+    def stop(self) -> None:
+        if not self.alive:
+            return
+        try:
+            self.kill(signal.SIGTERM)
+        except subprocess.TimeoutExpired:
+            self.kill(signal.SIGKILL)
+
+    def log_tail(self, chars: int = 3000) -> str:
+        return self.log_path.read_text(errors="replace")[-chars:] if self.log_path.exists() else ""
 
 
 @pytest.fixture(scope="session")

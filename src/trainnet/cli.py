@@ -56,6 +56,7 @@ def serve(
     from trainnet.db.migrate import upgrade
     from trainnet.embedded import EmbeddedWorkers, default_worker_count
 
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     settings = _configure(data_dir, os.environ.get("TRAINNET_API_URL") or f"http://{local_host}:{port}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,9 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
         yield session
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+# scope="function": commit before the response is sent, so a client that got 201 can use what it created at
+# once (FastAPI's default for yield dependencies commits after the response: a read-after-write race).
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
 def get_storage(request: Request) -> Storage:

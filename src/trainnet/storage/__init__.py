@@ -20,5 +20,6 @@ def make_storage(settings) -> Storage:
             access_key=settings.minio_access_key,
             secret_key=settings.minio_secret_key,
             secure=settings.minio_secure,
+            region=settings.s3_region,
         )
     return LocalStorage(settings.storage_dir)

@@ -1,19 +1,24 @@
 """Storage on any S3-compatible service (MinIO, Supabase Storage's S3 endpoint, AWS S3) through boto3.
 
-Large files go up as multipart uploads (boto3's transfer manager); buckets are created on first use.
+Large objects go up as multipart uploads and come down as streamed (ranged) downloads through boto3's transfer
+manager, whether they are files or bytes in memory; buckets are created on first use.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
 from trainnet.storage.base import Storage, StorageError, check_key
 
 
+MIN_PART_SIZE = 5 << 20  # S3's smallest multipart part
+
+
 class S3Storage(Storage):
     def __init__(self, endpoint: str, access_key: str | None, secret_key: str | None, secure: bool = False,
-                 region: str = "us-east-1"):
+                 region: str = "us-east-1", multipart_threshold: int = 16 << 20):
         import boto3
         from boto3.s3.transfer import TransferConfig
         from botocore.config import Config
@@ -24,7 +29,9 @@ class S3Storage(Storage):
             region_name=region,
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5, "mode": "standard"}),
         )
-        self.transfer = TransferConfig(multipart_threshold=16 << 20, multipart_chunksize=16 << 20)
+        part_size = max(multipart_threshold, MIN_PART_SIZE)
+        self.transfer = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size)
+        self.region = region
         self._buckets: set[str] = set()
 
     def _bucket(self, bucket: str) -> str:
@@ -34,8 +41,11 @@ class S3Storage(Storage):
             try:
                 self.client.head_bucket(Bucket=bucket)
             except ClientError:
+                # AWS outside us-east-1 refuses a bucket whose region is not named again
+                where = {} if self.region == "us-east-1" else {
+                    "CreateBucketConfiguration": {"LocationConstraint": self.region}}
                 try:
-                    self.client.create_bucket(Bucket=bucket)
+                    self.client.create_bucket(Bucket=bucket, **where)
                 except ClientError as exc:
                     if "BucketAlreadyOwnedByYou" not in str(exc):
                         raise StorageError(f"cannot create bucket {bucket}: {exc}") from None
@@ -43,11 +53,14 @@ class S3Storage(Storage):
         return bucket
 
     def _missing(self, exc, bucket, key) -> StorageError:
-        return StorageError(f"{bucket}/{key} does not exist ({exc})")
+        code = str(exc.response.get("Error", {}).get("Code", "")) if hasattr(exc, "response") else ""
+        if code in ("404", "NoSuchKey", "NoSuchBucket", "NotFound"):
+            return StorageError(f"{bucket}/{key} does not exist")
+        return StorageError(f"cannot read {bucket}/{key}: {exc}")
 
     def put_bytes(self, bucket: str, key: str, data: bytes) -> None:
         check_key(bucket, key)
-        self.client.put_object(Bucket=self._bucket(bucket), Key=key, Body=data)
+        self.client.upload_fileobj(io.BytesIO(data), self._bucket(bucket), key, Config=self.transfer)
 
     def put_file(self, bucket: str, key: str, path: Path) -> None:
         check_key(bucket, key)

@@ -18,11 +18,13 @@ class ApiClient:
     """The `Reporter` used by worker jobs. Transport errors and 5xx are retried with backoff for up to
     `give_up_after` seconds; the token is sent as a bearer header and never logged."""
 
-    def __init__(self, base_url: str, token: str, give_up_after: float = 600.0, timeout: float = 10.0):
+    def __init__(self, base_url: str, token: str, give_up_after: float = 600.0, timeout: float = 10.0,
+                 quiet: bool = False):
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/api", timeout=timeout, headers={"Authorization": f"Bearer {token}"}
         )
         self.give_up_after = give_up_after
+        self.retry_level = logging.DEBUG if quiet else logging.WARNING
 
     def request(self, method: str, path: str, payload: dict | None = None) -> dict:
         deadline = time.monotonic() + self.give_up_after
@@ -39,7 +41,7 @@ class ApiClient:
                 problem = f"{type(exc).__name__}: {exc}"
             if time.monotonic() + delay > deadline:
                 raise ConnectionError(f"API unreachable for {self.give_up_after:.0f}s ({method} {path}: {problem})")
-            log.warning("API call %s %s failed (%s); retrying in %.1fs", method, path, problem, delay)
+            log.log(self.retry_level, "API call %s %s failed (%s); retrying in %.1fs", method, path, problem, delay)
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
 

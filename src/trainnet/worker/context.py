@@ -56,7 +56,8 @@ class WorkerContext:
                 "queues": self.queues, "jobs": jobs}
 
     def start_heartbeat(self) -> None:
-        client = ApiClient(self.settings.api_url, self.settings.resolved_worker_token(), give_up_after=2.0)
+        client = ApiClient(self.settings.api_url, self.settings.resolved_worker_token(), give_up_after=2.0,
+                           quiet=True)
 
         def beat():
             while not self._stop.is_set():
