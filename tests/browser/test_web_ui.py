@@ -18,6 +18,8 @@ from urllib.parse import unquote
 import pytest
 from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
 
+from tests.conftest import missing_tool
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = os.environ.get("TRAINNET_CHROMIUM", "/usr/bin/chromium")
@@ -91,7 +93,7 @@ def screenshot_both_sizes(page: Page, artifacts_dir: Path, name: str) -> None:
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[Browser]:
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TRAINNET_CHROMIUM)")
+        missing_tool(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TRAINNET_CHROMIUM)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield browser

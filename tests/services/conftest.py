@@ -19,7 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TINY_DISTILBERT, ServerProcess, WorkerProcess, free_port, text_rows, to_csv
+from tests.conftest import TINY_DISTILBERT, ServerProcess, WorkerProcess, free_port, missing_tool, text_rows, to_csv
 
 # Short enough that the sweeper repairs a fault within seconds, long enough that a shard loading its model
 # (no progress report for a few seconds on a busy machine) is not taken for dead.
@@ -176,7 +176,7 @@ class S3Server:
 
 def _require(program: str) -> None:
     if shutil.which(program) is None and not glob.glob(f"/usr/lib/postgresql/*/bin/{program}"):
-        pytest.skip(f"{program} is not installed (`make test-deps` installs the Debian packages)")
+        missing_tool(f"{program} is not installed (`make test-deps` installs the Debian packages)")
 
 
 @pytest.fixture(scope="session")

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 import yaml
 
-from tests.conftest import REPO
+from tests.conftest import REPO, missing_tool
 
 pytestmark = pytest.mark.services
 SERVICES = {"api", "cpu-worker", "gpu-worker", "redis", "postgres", "minio", "create-buckets"}
@@ -19,7 +19,7 @@ def compose(*args: str, **env: str) -> subprocess.CompletedProcess:
     elif subprocess.run(["docker", "compose", "version"], capture_output=True).returncode == 0:
         command = ["docker", "compose"]
     else:
-        pytest.skip("neither docker-compose nor the docker compose plugin is installed (`make test-deps`)")
+        missing_tool("neither docker-compose nor the docker compose plugin is installed (`make test-deps`)")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TRAINNET_", "REDIS_", "MINIO_", "POSTGRES_"))}
     return subprocess.run([*command, "-f", str(REPO / "docker-compose.yml"), *args], capture_output=True, text=True,
                           env={**clean, **env}, cwd=REPO, timeout=120)

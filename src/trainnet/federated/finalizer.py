@@ -18,6 +18,7 @@ from trainnet.training.model_io import (
     TRAINNET_FILE, fetch_base, load_model, load_weights, model_card, save_weights, write_model_dir, zip_dir,
 )
 from trainnet.training.params import TrainingParams
+from trainnet.training.shard_trainer import training_device
 
 log = logging.getLogger("trainnet.worker")
 
@@ -35,6 +36,7 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     state_dicts = [load_weights(storage.get_bytes(artifacts, layout.shard_weights(job.round, s.index))) for s in job.shards]
     model.load_state_dict(average_weights(state_dicts, [s.rows for s in job.shards]))
     del state_dicts
+    model.to(training_device())
     if params.recalibrate_batchnorm and has_batchnorm(model):
         inputs, labels = [], []
         for shard in job.shards:
@@ -48,8 +50,9 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     log.info("task %s round %d: %s", job.task_id, job.round, json.dumps(metrics))
     size = None
     if job.round + 1 < job.rounds_total:
-        storage.put_bytes(artifacts, layout.global_weights(job.round + 1), save_weights(model.state_dict()))
+        storage.put_bytes(artifacts, layout.global_weights(job.round + 1), save_weights(model.cpu().state_dict()))
     else:
+        model.cpu()
         size = _store_final_model(job, model, preprocessor, base, metrics, storage, buckets["models"], reporter)
     reporter.round(job.task_id, job.round, "done", metrics=metrics, model_size=size)
     storage.delete_prefix(artifacts, layout.round_prefix(job.round))

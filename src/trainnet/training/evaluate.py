@@ -12,11 +12,12 @@ from trainnet.training.batches import EncodedData
 def evaluate(model: torch.nn.Module, data: EncodedData, batch_size: int = 64) -> dict[str, float]:
     """Accuracy, macro-F1 and mean cross-entropy loss of `model` on `data`."""
     model.eval()
+    device = next(model.parameters()).device
     predictions, loss_sum = [], 0.0
     for batch in data.batches(batch_size, shuffle=False):
-        output = model(**batch)
+        output = model(**{k: v.to(device) for k, v in batch.items()})
         loss_sum += output.loss.item() * len(batch["labels"])
-        predictions.append(output.logits.argmax(-1))
+        predictions.append(output.logits.argmax(-1).cpu())
     predicted = torch.cat(predictions)
     labels = data.labels
     return {
@@ -49,7 +50,8 @@ def recalibrate_batchnorm(model: torch.nn.Module, data: EncodedData, batch_size:
     for i, batch in enumerate(data.batches(batch_size, shuffle=True, generator=generator)):
         if i >= max_batches:
             break
-        model(**{k: v for k, v in batch.items() if k != "labels"})
+        device = next(model.parameters()).device
+        model(**{k: v.to(device) for k, v in batch.items() if k != "labels"})
     for m, momentum in saved:
         m.momentum = momentum
     model.eval()

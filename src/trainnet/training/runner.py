@@ -20,7 +20,7 @@ from trainnet.training.batches import encode
 from trainnet.training.model_io import TRAINNET_FILE, fetch_base, load_model, load_weights, save_weights
 from trainnet.training.model_zoo import build_initial_model, get_model_type
 from trainnet.training.params import TrainingParams
-from trainnet.training.shard_trainer import train_shard
+from trainnet.training.shard_trainer import train_shard, training_device
 
 log = logging.getLogger("trainnet.worker")
 
@@ -75,6 +75,7 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
     model, preprocessor = load_model(job.kind, base)
     if job.round > 0:
         model.load_state_dict(load_weights(storage.get_bytes(bucket, layout.global_weights(job.round))))
+    model.to(training_device())
     inputs, labels = from_records(storage.get_bytes(bucket, layout.shard_data(job.index)))
     data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
     last_report = [0.0]

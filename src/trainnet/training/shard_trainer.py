@@ -23,6 +23,11 @@ class ShardResult:
 ProgressCallback = Callable[[int, int, float], None]  # (step, total_steps, running loss)
 
 
+def training_device() -> torch.device:
+    """CUDA when this worker has a GPU, else the CPU (checked per job: CUDA is never touched at import)."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
 def train_shard(
     model: torch.nn.Module,
     data: EncodedData,
@@ -38,11 +43,12 @@ def train_shard(
     generator = torch.Generator().manual_seed(seed)
     optimizer = torch.optim.AdamW(model.parameters(), lr=learning_rate, weight_decay=weight_decay)
     total_steps = epochs * data.num_batches(batch_size)
+    device = next(model.parameters()).device
     model.train()
     step, loss_sum = 0, 0.0
     for _epoch in range(epochs):
         for batch in data.batches(batch_size, shuffle=True, generator=generator):
-            loss = model(**batch).loss
+            loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -51,5 +57,5 @@ def train_shard(
             if on_progress is not None:
                 on_progress(step, total_steps, loss_sum / step)
     model.eval()
-    state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    state = {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
     return ShardResult(state, len(data), step, loss_sum / max(step, 1), time.perf_counter() - started)
