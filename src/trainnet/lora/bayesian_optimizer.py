@@ -10,12 +10,14 @@ from __future__ import annotations
 import contextlib
 import logging
 import tempfile
+import time
 import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import optuna
+import sqlalchemy.exc
 from optuna.trial import FrozenTrial, TrialState
 
 from trainnet.lora.lora_tuning import (
@@ -97,12 +99,7 @@ def open_study(
     """Create the job's study or load it, failing the RUNNING trials whose worker has stopped heartbeating."""
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", optuna.exceptions.ExperimentalWarning)
-        storage = optuna.storages.RDBStorage(
-            storage_url,
-            engine_kwargs={"connect_args": {"timeout": 60}} if storage_url.startswith("sqlite") else None,
-            heartbeat_interval=config.heartbeat_seconds,
-            grace_period=config.grace_seconds,
-        )
+        storage = _rdb_storage(storage_url, config)
         study = optuna.create_study(
             storage=storage, study_name=study_name(job_id), direction="minimize", pruner=pruner, load_if_exists=True
         )
@@ -112,14 +109,35 @@ def open_study(
     return study
 
 
+def _rdb_storage(storage_url: str, config: LoraTuningConfig) -> optuna.storages.RDBStorage:
+    def connect() -> optuna.storages.RDBStorage:
+        return optuna.storages.RDBStorage(
+            storage_url,
+            engine_kwargs={"connect_args": {"timeout": 60}} if storage_url.startswith("sqlite") else None,
+            heartbeat_interval=config.heartbeat_seconds,
+            grace_period=config.grace_seconds,
+        )
+
+    try:
+        return connect()
+    except sqlalchemy.exc.DBAPIError:
+        # Workers opening a fresh database at once race to create Optuna's tables; the loser tries again.
+        time.sleep(0.5)
+        return connect()
+
+
 def is_lost(trial: FrozenTrial) -> bool:
     """A trial failed because its worker died, not because its own code raised."""
     return trial.state == TrialState.FAIL and FAIL_REASON not in trial.user_attrs
 
 
 def trials_spent(study: optuna.Study) -> int:
-    """Trials that use up the budget: running, waiting and finished ones, except those lost with a worker."""
-    return sum(1 for trial in study.get_trials(deepcopy=False) if not is_lost(trial))
+    """Trials that use up the budget: running and finished ones, except those lost with a worker.
+
+    Enqueued (WAITING) trials are not spent yet: the next `optimize` call runs them first.
+    """
+    trials = study.get_trials(deepcopy=False)
+    return sum(1 for trial in trials if trial.state != TrialState.WAITING and not is_lost(trial))
 
 
 def run_search(
@@ -216,8 +234,9 @@ def _progress_callback(on_progress: OnProgress, config: LoraTuningConfig):
 
 
 def _check_target_modules(model, config: LoraTuningConfig) -> None:
-    leaf_names = {name.rsplit(".", 1)[-1] for name, _ in model.named_modules()}
-    missing = sorted(set(config.target_modules) - leaf_names)
+    """Fail before the study when a target module matches nothing (PEFT matches names by suffix)."""
+    names = [name for name, _ in model.named_modules()]
+    missing = [t for t in config.target_modules if not any(n == t or n.endswith("." + t) for n in names)]
     if missing:
         linear = sorted({n.rsplit(".", 1)[-1] for n, m in model.named_modules() if type(m).__name__ == "Linear"})
         raise ValueError(f"target_modules {missing} are not in {config.model_name}; its linear layers are {linear}")

@@ -154,6 +154,7 @@ def training_batches(examples: list[TokenizedExample], batch_size: int, seed: in
 @torch.no_grad()
 def evaluate_loss(model, examples: list[TokenizedExample], batch_size: int, pad_token_id: int) -> float:
     """Mean cross-entropy per response token over `examples` (token-weighted, not a mean of batch means)."""
+    was_training = model.training
     model.eval()
     device = next(model.parameters()).device
     total, tokens = 0.0, 0
@@ -162,7 +163,7 @@ def evaluate_loss(model, examples: list[TokenizedExample], batch_size: int, pad_
         n = int((batch["labels"][:, 1:] != IGNORE_INDEX).sum())  # the loss predicts token t+1 from t
         total += model(**batch).loss.item() * n
         tokens += n
-    model.train()
+    model.train(was_training)
     return total / max(tokens, 1)
 
 
