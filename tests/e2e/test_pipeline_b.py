@@ -17,6 +17,7 @@ import pytest
 
 from tests.conftest import SHARED_DATA, ServerProcess, text_rows, to_csv
 from tests.generate.conftest import ChatStub, _handler
+from tests.lora.conftest import build_tiny_llama
 
 pytestmark = pytest.mark.slow
 LORA_PARAMS = {"rank_choices": [2, 4], "lora_alpha_bounds": [4, 16], "learning_rate_bounds": [3e-3, 3e-2],
@@ -34,22 +35,7 @@ def teacher():
 
 @pytest.fixture(scope="module")
 def tiny_llama(tmp_path_factory) -> Path:
-    """A 2-layer, 32-wide random Llama with SmolLM2's tokenizer: LoRA trials on it take about a second."""
-    import torch
-    from transformers import LlamaConfig, LlamaForCausalLM
-
-    from trainnet.llm import load_causal_lm
-
-    _, tokenizer = load_causal_lm("smollm2", cache_dir=Path("/tmp/trainnet-llm-cache"))
-    config = LlamaConfig(hidden_size=32, intermediate_size=64, num_hidden_layers=2, num_attention_heads=2,
-                         num_key_value_heads=2, vocab_size=len(tokenizer), max_position_embeddings=256,
-                         initializer_range=0.2, bos_token_id=tokenizer.bos_token_id,
-                         eos_token_id=tokenizer.eos_token_id, pad_token_id=tokenizer.pad_token_id)
-    torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("tiny-llama")
-    LlamaForCausalLM(config).save_pretrained(path)
-    tokenizer.save_pretrained(path)
-    return path
+    return build_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="module")

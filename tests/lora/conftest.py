@@ -19,9 +19,9 @@ NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twe
 NAMES = ["Ana", "Bo", "Chen", "Dara", "Eli", "Femi", "Gus", "Hana", "Ivo", "Jun"]
 
 
-@pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory) -> Path:
-    """A 2-layer, 32-wide random Llama that `load_causal_lm(path)` loads; trials on it take a second."""
+def build_tiny_llama(path: Path) -> Path:
+    """A 2-layer, 32-wide random Llama with SmolLM2's tokenizer that `load_causal_lm(path)` loads; LoRA trials
+    on it take about a second."""
     from transformers import LlamaConfig, LlamaForCausalLM
 
     _, tokenizer = load_causal_lm("smollm2", cache_dir=LLM_CACHE)
@@ -40,10 +40,14 @@ def tiny_model_dir(tmp_path_factory) -> Path:
         pad_token_id=tokenizer.pad_token_id,
     )
     torch.manual_seed(0)
-    path = tmp_path_factory.mktemp("tiny-llama")
     LlamaForCausalLM(config).save_pretrained(path)
     tokenizer.save_pretrained(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory) -> Path:
+    return build_tiny_llama(tmp_path_factory.mktemp("tiny-llama"))
 
 
 @pytest.fixture(scope="session")
