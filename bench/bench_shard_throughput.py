@@ -21,6 +21,11 @@ from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
 from trainnet.training.shard_trainer import train_shard
 
 
+def same_order(n: int) -> list[int]:
+    """The shuffled order `train_shard` uses (seed 0): padded batch lengths, and so the work, are identical."""
+    return torch.randperm(n, generator=torch.Generator().manual_seed(0)).tolist()
+
+
 def bare_text_loop(model, tokenizer, texts, labels, batch_size, lr, epochs, max_length):
     """What a user would write with transformers: tokenize, DataCollatorWithPadding, DataLoader, AdamW."""
     from transformers import DataCollatorWithPadding
@@ -28,7 +33,8 @@ def bare_text_loop(model, tokenizer, texts, labels, batch_size, lr, epochs, max_
     encoded = tokenizer(texts, truncation=True, max_length=max_length)
     features = [{"input_ids": ids, "attention_mask": mask, "labels": y}
                 for ids, mask, y in zip(encoded["input_ids"], encoded["attention_mask"], labels)]
-    loader = DataLoader(features, batch_size=batch_size, shuffle=True, collate_fn=DataCollatorWithPadding(tokenizer))
+    loader = DataLoader(features, batch_size=batch_size, sampler=same_order(len(features)),
+                        collate_fn=DataCollatorWithPadding(tokenizer))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     model.train()
     for _ in range(epochs):
@@ -44,7 +50,7 @@ def bare_image_loop(model, processor, images, labels, batch_size, lr, epochs):
 
     pixels = processor(images=[to_pil(v) for v in images], return_tensors="pt")["pixel_values"]
     dataset = torch.utils.data.TensorDataset(pixels, torch.tensor(labels))
-    loader = DataLoader(dataset, batch_size=batch_size, shuffle=True)
+    loader = DataLoader(dataset, batch_size=batch_size, sampler=same_order(len(dataset)))
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01)
     model.train()
     for _ in range(epochs):
