@@ -166,7 +166,7 @@ def run_search(
     eval_steps = config.eval_steps(config.total_steps(len(train_set)))
     study = open_study(job_id, storage_url, config, pruner=pruner or median_pruner(config, eval_steps), sampler=sampler)
 
-    objective = _objective(train_set, eval_set, config, on_trial_adapter, adapters_dir, cache_dir)
+    objective = _objective(train_set, eval_set, config, eval_steps[-1], on_trial_adapter, adapters_dir, cache_dir)
     callbacks = [_progress_callback(on_progress, config)] if on_progress else None
     trials_run = 0
     while trials_spent(study) < config.n_trials:
@@ -185,6 +185,7 @@ def _objective(
     train_set: list[TokenizedExample],
     eval_set: list[TokenizedExample],
     config: LoraTuningConfig,
+    last_step: int,
     on_trial_adapter: OnTrialAdapter | None,
     adapters_dir: Path | None,
     cache_dir: Path | None,
@@ -194,7 +195,7 @@ def _objective(
 
         def report(step: int, eval_loss: float) -> None:
             trial.report(eval_loss, step)
-            if trial.should_prune():
+            if step < last_step and trial.should_prune():  # stopping at the last eval would save nothing
                 raise optuna.TrialPruned(f"eval loss {eval_loss:.4f} at step {step} is worse than the median")
 
         with _adapter_dir(adapters_dir, trial.number) as adapter_dir:
@@ -243,7 +244,8 @@ def _check_target_modules(model, config: LoraTuningConfig) -> None:
 
 
 def trial_summary(trial: FrozenTrial) -> dict:
-    """One trial as JSON: eval_loss is the final value, or the last reported one for a pruned trial."""
+    """One trial as JSON: eval_loss is its best eval loss (the last reported one for a pruned trial);
+    eval_losses lists [step, best eval loss so far] at each eval."""
     eval_loss = trial.value
     if eval_loss is None and trial.intermediate_values:
         eval_loss = trial.intermediate_values[max(trial.intermediate_values)]

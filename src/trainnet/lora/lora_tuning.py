@@ -2,7 +2,7 @@
 
 Records are `{"instruction", "input", "output"}` dicts. The prompt is the tokenizer's chat template (a plain
 "### Instruction / ### Response" layout when it has none); the loss covers the response tokens only.
-A trial is a plain PyTorch loop over a PEFT model: optimizer step, periodic eval, then the adapter is saved.
+A trial is a plain PyTorch loop over a PEFT model: optimizer step, periodic eval, best checkpoint saved.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ PLAIN_PROMPT = "### Instruction:\n{instruction}\n\n### Response:\n"
 PLAIN_PROMPT_WITH_INPUT = "### Instruction:\n{instruction}\n\n### Input:\n{input}\n\n### Response:\n"
 
 ReportEvalLoss = Callable[[int, float], None]
-"""Called with (step, eval_loss) after each eval; it may raise (optuna.TrialPruned) to stop the trial."""
+"""Called with (step, best eval loss so far) after each eval; it may raise (optuna.TrialPruned) to stop the trial.
+
+The best so far is what the trial is worth if stopped there, because its best checkpoint is the one kept.
+"""
 
 
 @dataclass(frozen=True)
@@ -39,7 +42,8 @@ class TokenizedExample:
 
 @dataclass
 class TrialResult:
-    eval_loss: float
+    eval_loss: float  # the best eval loss of the trial: its saved adapter is that checkpoint
+    best_step: int
     eval_losses: list[tuple[int, float]]  # (step, eval loss) at each eval
     steps: int
     seconds: float
@@ -177,7 +181,10 @@ def run_trial(
     adapter_dir: Path | None = None,
     cache_dir: Path | None = None,
 ) -> TrialResult:
-    """Train one LoRA adapter with `params`, reporting eval losses, and save it to `adapter_dir` (PEFT format).
+    """Train one LoRA adapter with `params`, reporting eval losses; keep its best checkpoint in `adapter_dir`.
+
+    The adapter is saved (PEFT format, with the tokenizer) at every eval that improves on the best eval loss,
+    as nanoGPT keeps its best checkpoint, so a learning rate that overshoots late still yields its best model.
 
     A loss that turns NaN/inf raises FloatingPointError: the learning rate was too high for this model.
     """
@@ -206,6 +213,7 @@ def run_trial(
     pad = tokenizer.pad_token_id
     train_losses: list[float] = []
     eval_losses: list[tuple[int, float]] = []
+    best_eval_loss, best_step = math.inf, 0
     for step in range(1, total_steps + 1):
         loss = model(**collate(next(batches), pad, device)).loss
         loss.backward()
@@ -222,14 +230,18 @@ def run_trial(
                 raise FloatingPointError(f"training diverged: eval loss {eval_loss} at step {step}")
             eval_losses.append((step, eval_loss))
             log.info("step %d/%d: train loss %.4f, eval loss %.4f", step, total_steps, train_losses[-1], eval_loss)
+            if eval_loss < best_eval_loss:
+                best_eval_loss, best_step = eval_loss, step
+                if adapter_dir is not None:
+                    model.save_pretrained(adapter_dir)
             if report is not None:
-                report(step, eval_loss)
+                report(step, best_eval_loss)
 
     if adapter_dir is not None:
-        model.save_pretrained(adapter_dir)
         tokenizer.save_pretrained(adapter_dir)
     return TrialResult(
-        eval_loss=eval_losses[-1][1],
+        eval_loss=best_eval_loss,
+        best_step=best_step,
         eval_losses=eval_losses,
         steps=total_steps,
         seconds=time.perf_counter() - started,
