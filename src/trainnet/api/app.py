@@ -17,6 +17,7 @@ from trainnet.api.dispatcher import CeleryDispatcher
 from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.db.migrate import upgrade
 from trainnet.db.session import session_scope
+from trainnet.factory_sweep import sweep_factory_jobs
 from trainnet.federated import coordinator
 from trainnet.settings import Settings, get_settings
 from trainnet.storage import StorageError, make_storage
@@ -78,8 +79,10 @@ class Sweeper:
                 log.exception("sweep failed")
 
     def sweep_once(self) -> None:
+        policy = tasks.policy(self.settings)
         with session_scope(self.settings.sqlalchemy_url) as session:
-            dispatches = coordinator.sweep(session, tasks.policy(self.settings), self.settings.min_shard_fraction)
+            dispatches = coordinator.sweep(session, policy, self.settings.min_shard_fraction)
+            dispatches += sweep_factory_jobs(session, policy)
         if dispatches:
             log.info("sweep re-dispatched %d job(s)", len(dispatches))
         self.dispatcher.send(dispatches)

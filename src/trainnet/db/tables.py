@@ -53,6 +53,8 @@ class Dataset(Base):
     metrics: Mapped[dict | None] = mapped_column()
     report: Mapped[dict | None] = mapped_column()
     error: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[dict | None] = mapped_column()  # the generation/validation dispatch, re-sent if its worker dies
+    dispatched_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -164,6 +166,7 @@ class LoraJob(Base):
     best_trial: Mapped[dict | None] = mapped_column()
     adapter_prefix: Mapped[str | None] = mapped_column(String(512))
     error: Mapped[str | None] = mapped_column(Text)
+    job: Mapped[dict | None] = mapped_column()  # the fine-tuning dispatch, re-sent if its worker dies
     dispatched_at: Mapped[datetime | None] = mapped_column()
     heartbeat_at: Mapped[datetime | None] = mapped_column()
     worker: Mapped[str | None] = mapped_column(String(255))

@@ -12,6 +12,7 @@ from trainnet.data.examples import summarize
 from trainnet.data.parsing import DatasetError, detect_format, parse_table
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, new_id, utcnow
+from trainnet.factory_sweep import record_dispatch
 from trainnet.federated.coordinator import Dispatch
 from trainnet.generate.seeds import SeedFileError, load_seed_tasks
 from trainnet.generate.self_instruct import GenerationConfig
@@ -152,8 +153,10 @@ def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep
         job = GenerateJob(dataset_id=dataset.id, seed=stored_file(seed), output_key=dataset.storage_key,
                           teacher=teacher, config=config)
         session.add(dataset)
-    dispatcher.send([Dispatch(GENERATE_DATASET_TASK, {"seed_dataset_id": seed.id, "job": job.model_dump()},
-                              "cpu_queue", as_kwargs=True)])
+        dispatch = record_dispatch(dataset, Dispatch(GENERATE_DATASET_TASK, {"seed_dataset_id": seed.id,
+                                                                             "job": job.model_dump()},
+                                                     "cpu_queue", as_kwargs=True))
+    dispatcher.send([dispatch])
     return {"dataset_id": dataset.id, "status": DatasetStatus.GENERATING}
 
 
@@ -175,8 +178,10 @@ def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep
         seed = session.get(Dataset, dataset.seed_dataset_id) if dataset.seed_dataset_id else None
         references = stored_file(seed) if seed is not None and seed.storage_key and seed.status != "DELETED" else None
         job = ValidateJob(dataset_id=dataset.id, data=stored_file(dataset), references=references, policy=req.policy)
-    dispatcher.send([Dispatch(VALIDATE_DATASET_TASK, {"dataset_id": dataset.id, "job": job.model_dump()},
-                              "cpu_queue", as_kwargs=True)])
+        dispatch = record_dispatch(dataset, Dispatch(VALIDATE_DATASET_TASK, {"dataset_id": dataset.id,
+                                                                             "job": job.model_dump()},
+                                                     "cpu_queue", as_kwargs=True))
+    dispatcher.send([dispatch])
     return {"dataset_id": dataset.id, "status": DatasetStatus.VALIDATING}
 
 

@@ -14,6 +14,7 @@ from trainnet.api.routes.datasets import get_dataset, stored_file
 from trainnet.api.schemas import Id, LoraJobCreated, LoraJobOut, LoraReport, LoraRequest, Proceed
 from trainnet.db.session import session_scope
 from trainnet.db.tables import LoraJob, new_id, utcnow
+from trainnet.factory_sweep import record_dispatch
 from trainnet.federated.coordinator import Dispatch
 from trainnet.jobs import FINE_TUNE_LORA_TASK, LoraJobSpec
 from trainnet.llm import resolve_causal_lm
@@ -58,12 +59,15 @@ def start_lora(req: LoraRequest, settings: SettingsDep, dispatcher: DispatcherDe
             raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: LoRA needs a dataset validated as "
                                      "READY_FOR_FINE_TUNING (POST /api/datasets/{id}/validate)")
         job = LoraJob(id=new_id("lora"), dataset_id=dataset.id, base_model=base_model, n_trials=n_trials,
-                      params={**settings.lora_overrides(), **req.params}, dispatched_at=utcnow())
+                      params={**settings.lora_overrides(), **req.params})
         spec = LoraJobSpec(job_id=job.id, dataset_id=dataset.id, data=stored_file(dataset), base_model=base_model,
                            n_trials=config.n_trials, config=job.params)
         session.add(job)
-    dispatcher.send([Dispatch(FINE_TUNE_LORA_TASK, {"dataset_id": spec.dataset_id, "base_model": base_model,
-                                                    "job": spec.model_dump()}, "gpu_queue", as_kwargs=True)])
+        dispatch = record_dispatch(job, Dispatch(FINE_TUNE_LORA_TASK, {"dataset_id": spec.dataset_id,
+                                                                       "base_model": base_model,
+                                                                       "job": spec.model_dump()},
+                                                 "gpu_queue", as_kwargs=True))
+    dispatcher.send([dispatch])
     return LoraJobCreated(job_id=job.id, status=job.status)
 
 

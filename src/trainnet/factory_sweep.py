@@ -1,0 +1,52 @@
+"""Re-send pipeline B jobs (generate, validate, fine-tune LoRA) whose worker died or whose message was lost.
+
+Each of these jobs is one Celery message, recorded on its dataset or LoRA job row when it is sent. Redis
+redelivers an unacknowledged message after its visibility timeout, but the embedded broker does not, so the
+sweeper re-sends a job that no live worker reports as running once it has waited longer than the lease while a
+worker of its queue sits idle. The jobs resume from what they stored (generated records, the Optuna study), so
+a duplicate costs time, never data.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from trainnet.db.tables import Dataset, LoraJob, utcnow
+from trainnet.federated.coordinator import Dispatch, Policy, job_key, live_workers
+from trainnet.status import DatasetStatus, LoraJobStatus
+
+JOB_KIND = {DatasetStatus.GENERATING: "generate", DatasetStatus.VALIDATING: "validate"}
+
+
+def record_dispatch(row: Dataset | LoraJob, dispatch: Dispatch, now: datetime | None = None) -> Dispatch:
+    """Keep `dispatch` on its row (in the caller's transaction) so the sweep can re-send it."""
+    row.job = {"name": dispatch.name, "payload": dispatch.payload, "queue": dispatch.queue,
+               "as_kwargs": dispatch.as_kwargs}
+    row.dispatched_at = now or utcnow()
+    return dispatch
+
+
+def sweep_factory_jobs(session: Session, policy: Policy, now: datetime | None = None) -> list[Dispatch]:
+    """Dispatches to re-send: active jobs no live worker runs, sent over `policy.lease_seconds` ago, whose
+    queue has an idle worker (a busy fleet explains the wait; an idle one means the message is gone)."""
+    now = now or utcnow()
+    workers = live_workers(session, now, policy)
+    busy = {job for w in workers for job in (w.jobs or [])}
+    idle_queues = {q for w in workers if not w.jobs for q in (w.queues or [])}
+    active: list[tuple[str, Dataset | LoraJob]] = [
+        (job_key(JOB_KIND[DatasetStatus(d.status)], d.id), d)
+        for d in session.scalars(select(Dataset).where(Dataset.status.in_(list(JOB_KIND))))
+    ]
+    active += [(job_key("lora", j.id), j) for j in session.scalars(
+        select(LoraJob).where(LoraJob.status.in_([LoraJobStatus.QUEUED, LoraJobStatus.RUNNING])))]
+    dispatches = []
+    for key, row in active:
+        if row.job is None or key in busy or row.job["queue"] not in idle_queues:
+            continue
+        if row.dispatched_at is not None and (now - row.dispatched_at).total_seconds() <= policy.lease_seconds:
+            continue
+        dispatches.append(record_dispatch(row, Dispatch(**row.job), now))
+    return dispatches
