@@ -13,6 +13,7 @@ FINALIZE_ROUND_TASK = "trainnet.finalize_round_task"
 GENERATE_DATASET_TASK = "trainnet.generate_dataset_task"
 VALIDATE_DATASET_TASK = "trainnet.validate_dataset_task"
 FINE_TUNE_LORA_TASK = "trainnet.fine_tune_lora_task"
+DISCARD_ROUND_WEIGHTS_TASK = "trainnet.discard_round_weights_task"
 
 
 class TaskLayout:
@@ -44,6 +45,11 @@ class TaskLayout:
     def round_prefix(self, round_: int) -> str:
         return f"{self.root}/rounds/{round_}/"
 
+    @property
+    def rounds_prefix(self) -> str:
+        """Every round's weights (shard results and averaged starting points); none of it outlives the task."""
+        return f"{self.root}/rounds/"
+
     @staticmethod
     def model_archive(model_id: str) -> str:
         return f"{model_id}/model.zip"
@@ -67,6 +73,12 @@ class ShardJob(BaseModel):
     kind: str
     params: dict
     pretrained: bool
+
+
+class DiscardJob(BaseModel):
+    """Delete the round weights of a task that ended in error (a finished task's finalizer deleted its own)."""
+
+    task_id: str
 
 
 class ShardInRound(BaseModel):

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     train_queue: str = Field("cpu_queue", validation_alias=_env("TRAINNET_TRAIN_QUEUE"))
     shard_max_retries: int = Field(2, validation_alias=_env("TRAINNET_SHARD_MAX_RETRIES"))
     shard_lease_seconds: int = Field(120, validation_alias=_env("TRAINNET_SHARD_LEASE_SECONDS"))
+    # Wall time a training task may run, from the moment a worker starts it (time queued behind other jobs does
+    # not count); over it, the sweeper ends the task with an error and its shards stop. 0 means no limit.
+    task_time_limit_seconds: float = Field(6 * 3600, ge=0, validation_alias=_env("TRAINNET_TASK_TIME_LIMIT"))
     sweep_interval_seconds: float = Field(5.0, validation_alias=_env("TRAINNET_SWEEP_INTERVAL"))
     worker_heartbeat_seconds: float = Field(5.0, validation_alias=_env("TRAINNET_WORKER_HEARTBEAT"))
     torch_threads: int | None = Field(None, validation_alias=_env("TRAINNET_TORCH_THREADS"))

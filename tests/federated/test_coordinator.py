@@ -8,7 +8,7 @@ from trainnet.db.migrate import upgrade
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, Task, Worker, utcnow
 from trainnet.federated import coordinator as c
-from trainnet.jobs import FINALIZE_ROUND_TASK, TRAIN_SHARD_TASK
+from trainnet.jobs import DISCARD_ROUND_WEIGHTS_TASK, FINALIZE_ROUND_TASK, TRAIN_SHARD_TASK
 from trainnet.status import IllegalTransition, TaskStatus, TaskStatus as T, advance
 
 POLICY = c.Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10)
@@ -90,7 +90,7 @@ def test_too_many_failed_rows_end_the_task_with_the_reasons(db):
     new_task(db)
     report(db, 2, "failed", error="out of memory")
     report(db, 0, "failed", error="disk full")
-    assert report(db, 1, "done")[1] == []
+    assert [d.name for d in report(db, 1, "done")[1]] == [DISCARD_ROUND_WEIGHTS_TASK]  # shard 1's weights
     with session_scope(db) as session:
         task = session.get(Task, "task_1")
         assert task.status == "error" and "25%" in task.error and "out of memory" in task.error
@@ -127,6 +127,70 @@ def test_reports_after_the_task_ended_are_not_proceeded(db):
     with session_scope(db) as session:
         c.set_task_status(c.lock_task(session, "task_1"), T.ERROR, "stopped")
     assert report(db, 0, "running") == (False, [])
+
+
+LIMITED = c.Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10, time_limit_seconds=3600)
+
+
+def started_at(db):
+    with session_scope(db) as session:
+        return session.get(Task, "task_1").started_at
+
+
+def test_a_task_over_its_wall_time_limit_ends_with_the_reason_and_its_weights_are_discarded(db):
+    new_task(db)
+    report(db, 0, "done")
+    report(db, 1, "running", worker="w", progress=40.0)
+    with session_scope(db) as session:
+        c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(seconds=3599))
+        assert session.get(Task, "task_1").status == "running"
+    with session_scope(db) as session:
+        dispatches = c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(seconds=3601))
+    assert [(d.name, d.payload) for d in dispatches] == [(DISCARD_ROUND_WEIGHTS_TASK, {"task_id": "task_1"})]
+    with session_scope(db) as session:
+        task = session.get(Task, "task_1")
+        assert task.status == "error" and task.finished_at is not None
+        assert "exceeded the 3600 s wall-time limit (it ran 3601 s)" in task.error
+        assert "TRAINNET_TASK_TIME_LIMIT" in task.error
+        assert c.round_of(session, task, 0).status == "error"
+        assert [s.status for s in c.shards_of(session, task, 0)] == ["done", "failed", "failed"]
+        assert "wall-time limit" in c.shards_of(session, task, 0)[1].error
+    with session_scope(db) as session:  # ended tasks are left alone by later sweeps
+        assert c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(days=1)) == []
+
+
+def test_reports_after_the_wall_time_limit_change_nothing(db):
+    new_task(db)
+    with session_scope(db) as session:
+        c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(hours=2))
+    assert report(db, 1, "running", progress=50.0) == (False, [])  # the worker training it stops
+    assert report(db, 1, "done", train_loss=0.1) == (False, [])
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        assert c.record_round_report(session, task, 0, "finalizing", LIMITED) == (False, [])
+        assert c.record_round_report(session, task, 0, "done", LIMITED, metrics={}) == (False, [])
+        assert c.record_preparation(session, task, {"pretrained": False}, [10, 10, 20], LIMITED) == []
+        assert task.status == "error" and task.model_id is None
+        assert [s.status for s in c.shards_of(session, task, 0)] == ["failed"] * 3
+
+
+def test_the_wall_time_limit_counts_from_the_start_not_from_the_submission(db):
+    with session_scope(db) as session:
+        session.add(Task(id="task_q", model_type="distilbert", kind="text", dataset_id="ds_1", params={},
+                         status="queued", prepare_dispatched_at=utcnow()))
+    with session_scope(db) as session:  # queued behind other jobs for hours: not over the limit
+        c.sweep(session, LIMITED, 0.5, now=utcnow() + timedelta(hours=5))
+        task = session.get(Task, "task_q")
+        assert task.status == "queued" and task.started_at is None
+        c.set_task_status(task, T.RUNNING)
+        assert task.started_at is not None
+
+
+def test_no_wall_time_limit_when_it_is_zero(db):
+    new_task(db)
+    with session_scope(db) as session:
+        c.sweep(session, POLICY, 0.5, now=started_at(db) + timedelta(days=30))
+        assert session.get(Task, "task_1").status == "running"
 
 
 def test_status_transitions_are_checked():

@@ -145,6 +145,7 @@ class TaskOut(TaskSummary):
     shards: list[ShardOut]
     rounds: list[RoundOut]
     model_id: str | None = None
+    started_at: datetime | None = None
     finished_at: datetime | None = None
 
 

@@ -75,6 +75,7 @@ class Task(Base):
     current_round: Mapped[int] = mapped_column(Integer, default=0)
     prepared_at: Mapped[datetime | None] = mapped_column()
     prepare_dispatched_at: Mapped[datetime | None] = mapped_column()
+    started_at: Mapped[datetime | None] = mapped_column()  # first running: the wall-time limit counts from here
     model_id: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

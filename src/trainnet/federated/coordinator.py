@@ -16,9 +16,11 @@ from sqlalchemy.orm import Session
 
 from trainnet.db.tables import Round, Shard, Task, Worker, utcnow
 from trainnet.jobs import (
+    DISCARD_ROUND_WEIGHTS_TASK,
     FINALIZE_ROUND_TASK,
     PREPARE_TASK,
     TRAIN_SHARD_TASK,
+    DiscardJob,
     PrepareJob,
     RoundJob,
     ShardInRound,
@@ -44,6 +46,7 @@ class Policy:
     queue: str = "cpu_queue"
     lease_seconds: float = 120.0
     worker_timeout_seconds: float = 15.0
+    time_limit_seconds: float = 0.0  # a task's wall-time limit from its start; 0: none
 
 
 def model_id_for(task_id: str) -> str:
@@ -61,6 +64,8 @@ def lock_task(session: Session, task_id: str) -> Task | None:
 
 def set_task_status(task: Task, status: str, error: str | None = None) -> None:
     task.status = advance(TaskStatus, task.status, status)
+    if status == TaskStatus.RUNNING and task.started_at is None:
+        task.started_at = utcnow()
     if error:
         task.error = error[:4000]
     if status in (TaskStatus.DONE, TaskStatus.ERROR):
@@ -194,7 +199,7 @@ def maybe_finalize(session: Session, task: Task, current: Round, policy: Policy,
             f"round {current.round}: shards covering only {covered:.0%} of the training rows succeeded "
             f"(at least {min_shard_fraction:.0%} needed). {failures}",
         )
-        return []
+        return [discard_dispatch(task, policy)]
     current.status = advance(RoundStatus, current.status, RoundStatus.FINALIZING)
     return [finalize_dispatch(session, task, current, done, policy)]
 
@@ -230,7 +235,7 @@ def record_round_report(
     if status == RoundStatus.ERROR:
         current.status = advance(RoundStatus, current.status, RoundStatus.ERROR)
         set_task_status(task, TaskStatus.ERROR, f"round {round_} could not be finalized: {error or 'unknown error'}")
-        return True, []
+        return True, [discard_dispatch(task, policy)]
     if status != RoundStatus.DONE:
         raise ValueError(f"unknown round status {status!r}")
     current.status = advance(RoundStatus, current.status, RoundStatus.DONE)
@@ -254,6 +259,35 @@ def record_round_report(
     return True, []
 
 
+def discard_dispatch(task: Task, policy: Policy) -> Dispatch:
+    """Delete the round weights of a task that ended in error; a done task's finalizer has deleted them already."""
+    return Dispatch(DISCARD_ROUND_WEIGHTS_TASK, DiscardJob(task_id=task.id).model_dump(), policy.queue)
+
+
+def over_time_limit(task: Task, now: datetime, policy: Policy) -> bool:
+    """Whether a started task has run longer than the wall-time limit (time spent queued does not count)."""
+    return bool(policy.time_limit_seconds) and task.started_at is not None and _older(
+        task.started_at, now, policy.time_limit_seconds)
+
+
+def stop_over_time_limit(session: Session, task: Task, now: datetime, policy: Policy) -> list[Dispatch]:
+    """End a task that ran past its wall-time limit: its round and unfinished shards stop with the reason and
+    its round weights are discarded. A worker still training one of its shards is told not to proceed at its
+    next progress report, and a late report of any kind changes nothing (the task has ended)."""
+    elapsed = (now - task.started_at).total_seconds()
+    reason = (f"the task exceeded the {policy.time_limit_seconds:g} s wall-time limit (it ran {elapsed:.0f} s); "
+              "the server's TRAINNET_TASK_TIME_LIMIT sets it")
+    current = round_of(session, task, task.current_round)
+    if current is not None and current.status in (RoundStatus.RUNNING, RoundStatus.FINALIZING):
+        current.status = advance(RoundStatus, current.status, RoundStatus.ERROR)
+        for shard in shards_of(session, task, current.round):
+            if shard.status in (ShardStatus.QUEUED, ShardStatus.RUNNING):
+                shard.status = advance(ShardStatus, shard.status, ShardStatus.FAILED)
+                shard.error, shard.finished_at = "stopped: the task exceeded its wall-time limit", now
+    set_task_status(task, TaskStatus.ERROR, reason)
+    return [discard_dispatch(task, policy)]
+
+
 def live_workers(session: Session, now: datetime, policy: Policy) -> list[Worker]:
     cutoff = now - timedelta(seconds=policy.worker_timeout_seconds)
     return list(session.scalars(select(Worker).where(Worker.last_heartbeat >= cutoff)))
@@ -267,7 +301,8 @@ def _older(moment: datetime | None, now: datetime, seconds: float) -> bool:
 
 def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: datetime | None = None):
     """Repair lost work: re-dispatch jobs whose worker died or whose message was lost, and finalize rounds
-    whose trigger was lost. Duplicates are harmless (jobs are idempotent); this only bounds the delay."""
+    whose trigger was lost. Duplicates are harmless (jobs are idempotent); this only bounds the delay.
+    Tasks past their wall-time limit are ended instead."""
     now = now or utcnow()
     workers = live_workers(session, now, policy)
     busy = {job for w in workers for job in (w.jobs or [])}
@@ -278,6 +313,9 @@ def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: date
     for task in list(active):
         task = lock_task(session, task.id)
         if task is None or task.status not in (TaskStatus.QUEUED, TaskStatus.RUNNING):
+            continue
+        if over_time_limit(task, now, policy):
+            dispatches += stop_over_time_limit(session, task, now, policy)
             continue
         if task.prepared_at is None:
             lost = task.prepare_dispatched_at is None or (

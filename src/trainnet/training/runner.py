@@ -25,6 +25,10 @@ from trainnet.training.shard_trainer import train_shard, training_device
 log = logging.getLogger("trainnet.worker")
 
 
+class NotWanted(Exception):
+    """The API answered a progress report with `proceed: false`: the task ended or the round moved on."""
+
+
 class Reporter(Protocol):
     def task_status(self, task_id: str, status: str, error: str | None = None) -> None: ...
 
@@ -84,14 +88,19 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
         now = time.monotonic()
         if step == 1 or step == total or now - last_report[0] >= 1.0:
             last_report[0] = now
-            reporter.shard(job.task_id, job.round, job.index, "running", progress=100.0 * step / total,
-                           worker=worker, first_step=step == 1)
+            if not reporter.shard(job.task_id, job.round, job.index, "running", progress=100.0 * step / total,
+                                  worker=worker, first_step=step == 1):
+                raise NotWanted
 
-    result = train_shard(
-        model, data, epochs=params.epochs, learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
-        batch_size=params.batch_size, weight_decay=params.weight_decay,
-        seed=params.seed * 1000 + job.round * 100 + job.index, on_progress=on_progress,
-    )
+    try:
+        result = train_shard(
+            model, data, epochs=params.epochs, learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
+            batch_size=params.batch_size, weight_decay=params.weight_decay,
+            seed=params.seed * 1000 + job.round * 100 + job.index, on_progress=on_progress,
+        )
+    except NotWanted:  # e.g. the task hit its wall-time limit: free this worker within about a second
+        log.info("%s: stopped, the task has ended or the round has moved on", tag)
+        return None
     storage.put_bytes(bucket, layout.shard_weights(job.round, job.index), save_weights(result.state_dict))
     reporter.shard(job.task_id, job.round, job.index, "done", worker=worker, train_loss=result.train_loss)
     log.info("%s: %d rows, %d steps, loss %.4f, %.1fs", tag, result.rows, result.steps, result.train_loss,

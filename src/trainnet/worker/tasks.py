@@ -12,8 +12,9 @@ from trainnet.federated.finalizer import finalize_round
 from trainnet.generate.runner import run_generation
 from trainnet.generate.seeds import SeedFileError
 from trainnet.jobs import (
-    FINALIZE_ROUND_TASK, FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, PREPARE_TASK, TRAIN_SHARD_TASK,
-    VALIDATE_DATASET_TASK, GenerateJob, LoraJobSpec, PrepareJob, RoundJob, ShardJob, ValidateJob,
+    DISCARD_ROUND_WEIGHTS_TASK, FINALIZE_ROUND_TASK, FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, PREPARE_TASK,
+    TRAIN_SHARD_TASK, VALIDATE_DATASET_TASK, DiscardJob, GenerateJob, LoraJobSpec, PrepareJob, RoundJob, ShardJob,
+    TaskLayout, ValidateJob,
 )
 from trainnet.lora.runner import run_lora_job
 from trainnet.training.model_zoo import ModelSourceError
@@ -67,6 +68,14 @@ def finalize_round_task(self, job: dict) -> None:
             finalize_round(spec, context.storage, context.buckets, context.api, context.settings.cache_dir)
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.round(spec.task_id, spec.round, "error", error=reason))
+
+
+@app.task(name=DISCARD_ROUND_WEIGHTS_TASK)
+def discard_round_weights_task(job: dict) -> None:
+    """Delete the round weights of a task that ended in error."""
+    spec = DiscardJob(**job)
+    with context.running(job_key("discard", spec.task_id)):
+        context.storage.delete_prefix(context.settings.artifacts_bucket, TaskLayout(spec.task_id).rounds_prefix)
 
 
 @app.task(name=GENERATE_DATASET_TASK, bind=True)

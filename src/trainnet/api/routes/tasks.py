@@ -33,7 +33,8 @@ OWN_DATASET_URL = re.compile(r"^(?:https?://[^/]+)?/api/datasets/(ds_[0-9a-f]{16
 
 def policy(settings) -> coordinator.Policy:
     return coordinator.Policy(queue=settings.train_queue, lease_seconds=settings.shard_lease_seconds,
-                              worker_timeout_seconds=3 * settings.worker_heartbeat_seconds)
+                              worker_timeout_seconds=3 * settings.worker_heartbeat_seconds,
+                              time_limit_seconds=settings.task_time_limit_seconds)
 
 
 def training_params(req: TrainRequest, settings) -> TrainingParams:
@@ -125,7 +126,8 @@ def task_out(task: Task) -> TaskOut:
         dataset_id=task.dataset_id, created_at=task.created_at, updated_at=task.updated_at, error=task.error,
         params=task.params, info=task.info, label_names=task.label_names, current_round=task.current_round,
         shards=[s.__dict__ for s in task.shards], rounds=[r.__dict__ for r in task.rounds],
-        model_id=task.model_id if task.status == TaskStatus.DONE else None, finished_at=task.finished_at,
+        model_id=task.model_id if task.status == TaskStatus.DONE else None, started_at=task.started_at,
+        finished_at=task.finished_at,
     )
 
 

@@ -1,0 +1,60 @@
+"""The worker-side jobs around the trainer, on local storage with a recording reporter instead of the API."""
+
+import json
+
+from tests.conftest import TINY_DISTILBERT, text_rows
+from trainnet.jobs import PrepareJob, ShardJob, TaskLayout
+from trainnet.storage.local import LocalStorage
+from trainnet.training.runner import prepare, run_shard
+
+BUCKET = "artifacts"
+
+
+class Reporter:
+    """Answers shard reports with `proceed` until `stop_after` running reports, then says the work is unwanted."""
+
+    def __init__(self, stop_after: int | None = None):
+        self.stop_after, self.shard_reports = stop_after, []
+
+    def task_status(self, task_id, status, error=None):
+        pass
+
+    def prepared(self, task_id, info):
+        pass
+
+    def shard(self, task_id, round_, index, status, **fields):
+        self.shard_reports.append((status, fields.get("progress")))
+        running = sum(1 for s, _ in self.shard_reports if s == "running")
+        return self.stop_after is None or running <= self.stop_after
+
+    def round(self, task_id, round_, status, **fields):
+        return True
+
+
+def prepared_task(tmp_path, epochs: int) -> tuple[LocalStorage, ShardJob]:
+    storage = LocalStorage(tmp_path / "storage")
+    layout = TaskLayout("task_1")
+    rows = text_rows(20)
+    records = "".join(json.dumps({"text": r["text"], "label": int(r["label"] == "pos")}) + "\n" for r in rows)
+    storage.put_bytes(BUCKET, layout.shard_data(0), records.encode())
+    params = {"epochs": epochs, "batch_size": 2, "model_config": TINY_DISTILBERT}
+    prepare(PrepareJob(task_id="task_1", model_type="distilbert", kind="text", base_model=None,
+                       label_names=["neg", "pos"], num_shards=1, params=params), storage, BUCKET, Reporter())
+    return storage, ShardJob(task_id="task_1", round=0, index=0, attempt=1, kind="text", params=params,
+                             pretrained=False)
+
+
+def test_a_shard_stops_training_when_the_api_says_the_work_is_no_longer_wanted(tmp_path):
+    storage, job = prepared_task(tmp_path, epochs=50)  # 1,000 steps
+    reporter = Reporter(stop_after=1)  # the start is wanted; by the first step the task has ended
+    assert run_shard(job, storage, BUCKET, reporter, tmp_path / "cache", "w") is None
+    assert reporter.shard_reports == [("running", 0.0), ("running", 0.1)]  # stopped after step 1 of 1,000
+    assert not storage.exists(BUCKET, TaskLayout("task_1").shard_weights(0, 0))
+
+
+def test_a_wanted_shard_trains_to_the_end_and_stores_its_weights(tmp_path):
+    storage, job = prepared_task(tmp_path, epochs=1)
+    reporter = Reporter()
+    assert run_shard(job, storage, BUCKET, reporter, tmp_path / "cache", "w").steps == 20
+    assert reporter.shard_reports[-1] == ("done", None)
+    assert storage.exists(BUCKET, TaskLayout("task_1").shard_weights(0, 0))
