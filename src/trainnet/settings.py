@@ -49,6 +49,10 @@ class Settings(BaseSettings):
 
     max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
     max_columns: int = Field(20_000, validation_alias=_env("TRAINNET_MAX_COLUMNS"))
+    # Bounds on what one upload may expand into once parsed (a 10 MB file of one-character rows is 5 million
+    # Python dicts); a base64 image of a few hundred KB fits in one cell.
+    max_rows: int = Field(1_000_000, ge=1, validation_alias=_env("TRAINNET_MAX_ROWS"))
+    max_cell_chars: int = Field(1_000_000, ge=1, validation_alias=_env("TRAINNET_MAX_CELL_CHARS"))
     max_shards: int = Field(64, validation_alias=_env("TRAINNET_MAX_SHARDS"))
     max_rounds: int = Field(50, validation_alias=_env("TRAINNET_MAX_ROUNDS"))
     max_epochs: int = Field(100, validation_alias=_env("TRAINNET_MAX_EPOCHS"))

@@ -1,4 +1,5 @@
 import json
+import re
 
 import pytest
 
@@ -60,3 +61,27 @@ def test_too_many_columns_are_rejected():
     header = ",".join(f"c{i}" for i in range(101))
     with pytest.raises(DatasetError, match="101 columns"):
         parse_table(f"{header}\n{','.join('1' * 101)}\n".encode(), "d.csv", max_columns=100)
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "message"),
+    [
+        (b"text\n" + b"a" * 11 + b"\n", "d.csv", "CSV line 2, column 'text', holds 11 characters; at most 10"),
+        (b"t" * 11 + b"\na\n", "d.csv", "CSV header column 1 holds 11 characters"),
+        (b'[{"text": "' + b"a" * 11 + b'"}]', "d.json", "item 0 field 'text' holds 11 characters"),
+        (b'{"text": ["' + b"a" * 11 + b'"]}\n', "d.jsonl", "JSONL line 1 field 'text' holds 11 characters"),
+        (b"text\na\nb\nc\n", "d.csv", "more than 2 rows"),
+        (b'{"t": 1}\n{"t": 2}\n{"t": 3}\n', "d.jsonl", "more than 2 rows"),
+        (b'{"t": ' + b"[" * 9 + b"]" * 9 + b"}\n", "d.jsonl", "nested more than 8 levels deep"),
+        (b'[{"t": "a\\u0000"}]', "d.json", "contains a NUL character"),
+    ],
+)
+def test_cells_rows_and_nesting_are_bounded(content, name, message):
+    with pytest.raises(DatasetError, match=re.escape(message)):
+        parse_table(content, name, allow_nested=True, max_cell_chars=10, max_rows=2)
+
+
+def test_self_instruct_instances_fit_within_the_nesting_bound():
+    row = {"instruction": "add", "instances": [{"input": "1+1", "output": "2"}], "is_classification": False}
+    table = parse_table(json.dumps(row).encode(), "seed.jsonl", allow_nested=True, max_cell_chars=20, max_rows=1)
+    assert table.rows[0]["instances"] == row["instances"]

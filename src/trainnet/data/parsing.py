@@ -13,6 +13,10 @@ from pathlib import PurePath
 
 FORMATS = ("csv", "json", "jsonl")
 Scalar = str | int | float | bool | None
+MAX_NESTING = 8  # levels inside one field: self-instruct's `instances` (a list of objects) needs 2
+# The csv module's field limit is process-wide; it is set to one constant (so concurrent parses cannot race on
+# it) and cells are measured against the caller's `max_cell_chars` instead, with a message naming the cell.
+CSV_FIELD_LIMIT = 2**31 - 1
 
 
 class DatasetError(ValueError):
@@ -50,37 +54,60 @@ def decode_text(content: bytes) -> str:
         raise DatasetError(f"the file is not valid UTF-8 (byte {exc.start}): save it as UTF-8") from None
 
 
-def parse_table(content: bytes, filename: str, max_columns: int = 20_000, allow_nested: bool = False) -> Table:
+def parse_table(content: bytes, filename: str, max_columns: int = 20_000, allow_nested: bool = False,
+                max_cell_chars: int | None = None, max_rows: int | None = None) -> Table:
     """Parse `content` according to the extension of `filename`, checking the content really is that format.
 
     Values must be scalars unless `allow_nested` (instruction datasets such as self-instruct's seed tasks keep
-    a list of `instances` per row).
+    a list of `instances` per row), and then at most `MAX_NESTING` levels deep. `max_cell_chars` and
+    `max_rows` bound one value and the row count (None: no bound, for data accepted before).
     """
     fmt = detect_format(filename)
     text = decode_text(content)
+    limits = _Limits(max_columns, max_cell_chars, max_rows)
     if fmt == "csv":
-        columns, rows = _parse_csv(text, max_columns)
+        columns, rows = _parse_csv(text, limits)
     elif fmt == "json":
-        columns, rows = _parse_json_array(text, allow_nested)
+        columns, rows = _parse_json_array(text, allow_nested, limits)
     else:
-        columns, rows = _parse_jsonl(text, allow_nested)
+        columns, rows = _parse_jsonl(text, allow_nested, limits)
     if not rows:
         raise DatasetError("the file has a header but no data rows")
     if len(columns) > max_columns:
-        raise DatasetError(f"the file has {len(columns)} columns; at most {max_columns} are allowed")
+        raise DatasetError(f"the file has {len(columns)} columns; at most {max_columns} are supported")
     return Table(format=fmt, columns=columns, rows=rows)
 
 
-def _parse_csv(text: str, max_columns: int) -> tuple[list[str], list[dict[str, Scalar]]]:
+@dataclass(frozen=True)
+class _Limits:
+    columns: int
+    cell_chars: int | None
+    rows: int | None
+
+    def check_cell(self, value: str, where: str) -> None:
+        if "\x00" in value:  # raw NUL bytes are refused before parsing; this is JSON's escaped \u0000
+            raise DatasetError(f"{where} contains a NUL character (\\u0000): datasets hold text, not binary")
+        if self.cell_chars is not None and len(value) > self.cell_chars:
+            raise DatasetError(f"{where} holds {len(value)} characters; at most {self.cell_chars} are supported "
+                               "in one cell")
+
+    def check_rows(self, count: int) -> None:
+        if self.rows is not None and count > self.rows:
+            raise DatasetError(f"the file has more than {self.rows} rows; at most {self.rows} are supported")
+
+
+def _parse_csv(text: str, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
     stripped = text.lstrip()
     if stripped[:1] in "[{":
         raise DatasetError("the file is named .csv but holds JSON: rename it to .json or .jsonl")
-    csv.field_size_limit(max(len(text), 1))
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)
-        if len(header) > max_columns:
-            raise DatasetError(f"the CSV has {len(header)} columns; at most {max_columns} are allowed")
+        if len(header) > limits.columns:
+            raise DatasetError(f"the CSV has {len(header)} columns; at most {limits.columns} are supported")
+        for i, name in enumerate(header):
+            limits.check_cell(name, f"CSV header column {i + 1}")
         columns = _check_columns([h.strip() for h in header])
         rows = []
         for line_no, values in enumerate(reader, start=2):
@@ -90,7 +117,11 @@ def _parse_csv(text: str, max_columns: int) -> tuple[list[str], list[dict[str, S
                 raise DatasetError(
                     f"CSV line {line_no} has {len(values)} fields but the header has {len(columns)}"
                 )
+            if limits.cell_chars is not None and max(map(len, values)) > limits.cell_chars:
+                for column, value in zip(columns, values):
+                    limits.check_cell(value, f"CSV line {line_no}, column {column!r},")
             rows.append({c: _csv_value(v) for c, v in zip(columns, values)})
+            limits.check_rows(len(rows))
     except csv.Error as exc:
         raise DatasetError(f"the CSV cannot be parsed: {exc}") from None
     return columns, rows
@@ -112,24 +143,26 @@ def _csv_value(raw: str) -> Scalar:
     return number if number == number and abs(number) != float("inf") else raw
 
 
-def _parse_json_array(text: str, allow_nested: bool) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _parse_json_array(text: str, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
     data = _loads(text, "the JSON file")
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))  # {"data": [...]} is a common wrapper
     if not isinstance(data, list):
         raise DatasetError("a .json dataset must be an array of objects, e.g. [{\"text\": ..., \"label\": ...}]")
-    return _records(data, lambda i: f"item {i}", allow_nested)
+    limits.check_rows(len(data))
+    return _records(data, lambda i: f"item {i}", allow_nested, limits)
 
 
-def _parse_jsonl(text: str, allow_nested: bool) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _parse_jsonl(text: str, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
     items = []
     for line_no, line in enumerate(text.splitlines(), start=1):
         if line.strip():
             items.append((line_no, _loads(line, f"JSONL line {line_no}")))
+            limits.check_rows(len(items))
     if not items:
         raise DatasetError("the file is empty")
     numbers = {i: n for i, (n, _) in enumerate(items)}
-    return _records([obj for _, obj in items], lambda i: f"JSONL line {numbers[i]}", allow_nested)
+    return _records([obj for _, obj in items], lambda i: f"JSONL line {numbers[i]}", allow_nested, limits)
 
 
 def _loads(text: str, where: str):
@@ -141,7 +174,7 @@ def _loads(text: str, where: str):
         raise DatasetError(f"{where} is not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})") from None
 
 
-def _records(items: list, where, allow_nested: bool = False) -> tuple[list[str], list[dict[str, Scalar]]]:
+def _records(items: list, where, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
     columns: dict[str, None] = {}
     rows = []
     for i, item in enumerate(items):
@@ -149,16 +182,36 @@ def _records(items: list, where, allow_nested: bool = False) -> tuple[list[str],
             raise DatasetError(f"{where(i)} is {type(item).__name__}, expected an object with named fields")
         row = {}
         for key, value in item.items():
-            if isinstance(value, (dict, list)) and not allow_nested:
-                raise DatasetError(
-                    f"{where(i)} field {key!r} holds a nested {type(value).__name__}; "
-                    "datasets need one scalar value per field"
-                )
+            if isinstance(value, (dict, list)):
+                if not allow_nested:
+                    raise DatasetError(
+                        f"{where(i)} field {key!r} holds a nested {type(value).__name__}; "
+                        "datasets need one scalar value per field"
+                    )
+                _check_nested(value, f"{where(i)} field {key!r}", limits)
+            elif isinstance(value, str):
+                limits.check_cell(value, f"{where(i)} field {key!r}")
+            limits.check_cell(key, f"a field name in {where(i)}")
             row[str(key)] = value
             columns.setdefault(str(key), None)
         rows.append(row)
     names = _check_columns(list(columns))
     return names, [{c: row.get(c) for c in names} for row in rows]
+
+
+def _check_nested(value: dict | list, where: str, limits: _Limits) -> None:
+    """Nested values stay shallow (deep ones would recurse in every consumer) and their strings short."""
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            raise DatasetError(f"{where} is nested more than {MAX_NESTING} levels deep; "
+                               f"at most {MAX_NESTING} are supported")
+        for child in node.values() if isinstance(node, dict) else node:
+            if isinstance(child, (dict, list)):
+                stack.append((child, depth + 1))
+            elif isinstance(child, str):
+                limits.check_cell(child, where)
 
 
 def _check_columns(columns: list[str]) -> list[str]:

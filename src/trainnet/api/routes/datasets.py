@@ -56,7 +56,8 @@ def store_dataset(content: bytes, name: str, settings, storage) -> DatasetOut:
     except DatasetError as exc:
         raise HTTPException(415, str(exc)) from None
     try:
-        table = parse_table(content, name, settings.max_columns, allow_nested=True)
+        table = parse_table(content, name, settings.max_columns, allow_nested=True,
+                            max_cell_chars=settings.max_cell_chars, max_rows=settings.max_rows)
         summary = summarize(table)
         if summary["kind"] == "instructions":
             load_seed_tasks(content, name)
