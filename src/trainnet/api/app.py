@@ -31,7 +31,11 @@ class BodyTooLarge(Exception):
 
 
 class UploadLimit:
-    """Reject request bodies over the limit while they stream in, so the server never holds more than it."""
+    """Reject request bodies over the limit while they stream in, so the server never holds more than it.
+
+    The cut-off surfaces inside the app as an exception from `receive`, which FastAPI's body parsing turns into
+    its own 400; once the limit is crossed, whatever the app answers is dropped and the 413 is sent instead.
+    """
 
     def __init__(self, app, limit: int):
         self.app, self.limit = app, limit
@@ -42,19 +46,32 @@ class UploadLimit:
         declared = dict(scope["headers"]).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:
             return await _too_large(self.limit, send)
-        seen = 0
+        seen, over, started = 0, False, False
 
         async def limited_receive():
-            nonlocal seen
+            nonlocal seen, over
+            if over:
+                raise BodyTooLarge()
             message = await receive()
             seen += len(message.get("body", b""))
             if seen > self.limit:
+                over = True
                 raise BodyTooLarge()
             return message
 
+        async def guarded_send(message):
+            nonlocal started
+            if over:
+                return
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
         try:
-            await self.app(scope, limited_receive, send)
-        except BodyTooLarge:
+            await self.app(scope, limited_receive, guarded_send)
+        except Exception:
+            if not over:
+                raise
+        if over and not started:
             await _too_large(self.limit, send)
 
 
