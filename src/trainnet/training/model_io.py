@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import string
 import tempfile
 import zipfile
 from pathlib import Path
@@ -75,7 +76,26 @@ def zip_dir(folder: Path, archive: Path) -> Path:
     return archive
 
 
+def markdown_text(value) -> str:
+    """`value` as literal text in Markdown: every ASCII punctuation mark backslash-escaped, `<`, `>` and `&` as
+    entities and line breaks as spaces, so a label or file name renders as itself and cannot inject markup,
+    HTML or a heading."""
+    out = []
+    for char in str(value):
+        if char in "<>&":
+            out.append({"<": "&lt;", ">": "&gt;", "&": "&amp;"}[char])
+        elif char in string.punctuation:
+            out.append("\\" + char)
+        elif not char.isprintable():
+            out.append(" ")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
 def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset_name: str, label_names: list) -> str:
+    """The README.md of a trained model. Labels and names come from the user's data: they are escaped here and
+    kept verbatim in config.json's id2label."""
     last = metrics["rounds"][-1] if metrics.get("rounds") else {}
     rows = "\n".join(
         f"| {r['round']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['loss']:.4f} | {r['shards_used']} |"
@@ -89,11 +109,11 @@ tags: [trainnet, federated-averaging, {model_type}]
 ---
 # {model_type} classifier trained with TrainNet
 
-Trained on `{dataset_name}` with weighted federated averaging: {params.get('num_shards')} shards,
+Trained on {markdown_text(dataset_name)} with weighted federated averaging: {params.get('num_shards')} shards,
 {params.get('rounds')} round(s), {params.get('epochs')} local epoch(s) per round.
 
-- Initial weights: {'pretrained, from ' + str(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)'}
-- Labels: {', '.join(map(str, label_names))}
+- Initial weights: {'pretrained, from ' + markdown_text(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)'}
+- Labels: {', '.join(map(markdown_text, label_names))}
 - Final evaluation on the held-out split: accuracy {last.get('accuracy', float('nan')):.4f}, macro-F1 {last.get('macro_f1', float('nan')):.4f}, loss {last.get('loss', float('nan')):.4f}
 
 | round | accuracy | macro-F1 | loss | shards averaged |
