@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import secrets
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated
 from urllib.parse import quote
 
-from pydantic import AliasChoices, Field
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import AliasChoices, Field, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MB = 1024 * 1024
 
@@ -45,7 +47,9 @@ class Settings(BaseSettings):
     api_url: str = Field("http://127.0.0.1:8000", validation_alias=_env("TRAINNET_API_URL"))
     worker_token: str | None = Field(None, validation_alias=_env("TRAINNET_WORKER_TOKEN"))
     allow_private_urls: bool = Field(False, validation_alias=_env("TRAINNET_ALLOW_PRIVATE_URLS"))
-    cors_origins: list[str] = Field(default_factory=list, validation_alias=_env("TRAINNET_CORS_ORIGINS"))
+    # Origins allowed to call the API from a browser: comma-separated or a JSON list. Empty: no CORS at all.
+    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list,
+                                                         validation_alias=_env("TRAINNET_CORS_ORIGINS"))
 
     max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
     max_columns: int = Field(20_000, validation_alias=_env("TRAINNET_MAX_COLUMNS"))
@@ -82,6 +86,13 @@ class Settings(BaseSettings):
     lora_rank_choices: list[int] | None = Field(None, validation_alias=_env("LORA_RANK_CHOICES"))
     lora_alpha_bounds: list[int] | None = Field(None, validation_alias=_env("LORA_ALPHA_BOUNDS"))
     lora_learning_rate_bounds: list[float] | None = Field(None, validation_alias=_env("LORA_LEARNING_RATE_BOUNDS"))
+
+    @field_validator("cors_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value):
+        if isinstance(value, str):
+            value = json.loads(value) if value.lstrip().startswith("[") else value.split(",")
+        return [origin.strip().rstrip("/") for origin in value if origin.strip()]
 
     def lora_overrides(self) -> dict:
         """The LoRA search space bounds set in the environment, as LoraTuningConfig overrides."""
