@@ -20,6 +20,7 @@ import torch
 
 from trainnet.llm import load_causal_lm
 from trainnet.lora.lora_tuning_config import LoraTrialParams, LoraTuningConfig
+from trainnet.training.shard_trainer import adamw
 
 log = logging.getLogger(__name__)
 
@@ -205,7 +206,7 @@ def run_trial(
     model = get_peft_model(base, lora).to(device)
     model.train()
     trainable = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(trainable, lr=params.learning_rate)
+    optimizer = adamw(trainable, params.learning_rate)
 
     total_steps = config.total_steps(len(train_set))
     eval_steps = set(config.eval_steps(total_steps))
