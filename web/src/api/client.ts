@@ -3,13 +3,19 @@ import axios from "axios";
 
 import type {
   Dataset,
+  DatasetJobAccepted,
+  GenerateRequest,
   Health,
+  LoraJob,
+  LoraJobCreated,
+  LoraRequest,
   ModelType,
   TaskDetail,
   TaskStatusResponse,
   TaskSummary,
   TrainAccepted,
   TrainRequest,
+  ValidateRequest,
   Worker,
 } from "./types";
 
@@ -50,6 +56,41 @@ export async function uploadDataset(
   return response.data;
 }
 
+/** GET /api/datasets (newest first) */
+export async function listDatasets(options: RequestOptions = {}): Promise<Dataset[]> {
+  return (await http.get<Dataset[]>("/datasets", options)).data;
+}
+
+/** GET /api/datasets/{id} */
+export async function getDataset(datasetId: string, options: RequestOptions = {}): Promise<Dataset> {
+  return (await http.get<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, options)).data;
+}
+
+/** GET /api/datasets/{id}/download is a file: the browser fetches it through a plain link. */
+export function downloadDatasetUrl(datasetId: string): string {
+  return `${API_BASE}/datasets/${encodeURIComponent(datasetId)}/download`;
+}
+
+/** POST /api/datasets/{id}/generate: a new dataset, GENERATING, from this seed dataset. */
+export async function generateDataset(
+  seedDatasetId: string,
+  request: GenerateRequest,
+  options: RequestOptions = {},
+): Promise<DatasetJobAccepted> {
+  const path = `/datasets/${encodeURIComponent(seedDatasetId)}/generate`;
+  return (await http.post<DatasetJobAccepted>(path, request, options)).data;
+}
+
+/** POST /api/datasets/{id}/validate */
+export async function validateDataset(
+  datasetId: string,
+  request: ValidateRequest = {},
+  options: RequestOptions = {},
+): Promise<DatasetJobAccepted> {
+  const path = `/datasets/${encodeURIComponent(datasetId)}/validate`;
+  return (await http.post<DatasetJobAccepted>(path, request, options)).data;
+}
+
 /** POST /api/train */
 export async function startTraining(request: TrainRequest, options: RequestOptions = {}): Promise<TrainAccepted> {
   return (await http.post<TrainAccepted>("/train", request, options)).data;
@@ -78,4 +119,24 @@ export function downloadModelUrl(taskId: string): string {
 /** GET /api/workers */
 export async function listWorkers(options: RequestOptions = {}): Promise<Worker[]> {
   return (await http.get<Worker[]>("/workers", options)).data;
+}
+
+/** POST /api/lora */
+export async function startLora(request: LoraRequest, options: RequestOptions = {}): Promise<LoraJobCreated> {
+  return (await http.post<LoraJobCreated>("/lora", request, options)).data;
+}
+
+/** GET /api/lora (newest first) */
+export async function listLoraJobs(options: RequestOptions = {}): Promise<LoraJob[]> {
+  return (await http.get<LoraJob[]>("/lora", options)).data;
+}
+
+/** GET /api/lora/{id} */
+export async function getLoraJob(jobId: string, options: RequestOptions = {}): Promise<LoraJob> {
+  return (await http.get<LoraJob>(`/lora/${encodeURIComponent(jobId)}`, options)).data;
+}
+
+/** GET /api/lora/{id}/download_adapter is a file: the browser fetches it through a plain link. */
+export function downloadAdapterUrl(jobId: string): string {
+  return `${API_BASE}/lora/${encodeURIComponent(jobId)}/download_adapter`;
 }

@@ -17,6 +17,12 @@ export interface ModelType {
 
 export type Scalar = string | number | boolean | null;
 
+/** What an upload looks like: data for pipeline A (text, image) or instruction tasks for pipeline B. */
+export type DatasetKind = ModelKind | "instructions";
+
+export type DatasetStatus =
+  "UPLOADED" | "GENERATING" | "GENERATED" | "VALIDATING" | "READY_FOR_FINE_TUNING" | "DELETED" | "error";
+
 export interface Dataset {
   dataset_id: string;
   url: string;
@@ -24,14 +30,88 @@ export interface Dataset {
   format: "csv" | "json" | "jsonl";
   rows: number;
   columns: string[];
-  kind: ModelKind | null;
+  kind: DatasetKind | null;
   label_column: string | null;
   text_column: string | null;
   image_column: string | null;
   label_counts: Record<string, number> | null;
   preview: Record<string, Scalar>[];
-  status: string;
+  status: DatasetStatus;
   created_at: string;
+  /** The seed a generated dataset came from. */
+  seed_dataset_id?: string | null;
+  /** 0..100 while GENERATING. */
+  progress?: number | null;
+  metrics?: ValidationMetrics | null;
+  report?: ValidationReport | null;
+  error?: string | null;
+}
+
+export interface LengthStats {
+  count: number;
+  min?: number;
+  max?: number;
+  mean?: number;
+  median?: number;
+  p95?: number;
+}
+
+/** Aggregates of a validation run (the worker's `report.metrics`). */
+export interface ValidationMetrics {
+  records?: number;
+  valid_records?: number;
+  invalid_records?: number;
+  exact_duplicates?: number;
+  near_duplicates?: number;
+  duplicate_records?: number;
+  /** Records failing each record rule: schema, json_output, instruction_length, output_length, … */
+  failures_by_rule?: Record<string, number>;
+  mean_nearest_rouge_l?: number;
+  mean_self_bleu?: number;
+  reference_copies?: number;
+  mean_reference_rouge_l?: number;
+  mean_reference_bleu?: number;
+  lengths_in_words?: Record<string, LengthStats>;
+  [key: string]: unknown;
+}
+
+export interface ValidationRule {
+  rule: string;
+  passed: boolean;
+  value: number;
+  limit: number;
+  message: string;
+  examples?: { index: number; failures: Record<string, string>; record: unknown }[];
+}
+
+/** The compact validation report stored with the dataset (per-record details stay in storage). */
+export interface ValidationReport {
+  verdict: string;
+  failed_rules: string[];
+  rules: ValidationRule[];
+  metrics?: ValidationMetrics;
+  failing_records?: number;
+  [key: string]: unknown;
+}
+
+export type Teacher = "local" | "openai";
+
+export interface GenerateRequest {
+  num_examples: number;
+  teacher: Teacher;
+  /** GenerationConfig overrides. */
+  params?: Record<string, number | boolean>;
+}
+
+export interface ValidateRequest {
+  /** ValidationPolicy overrides. */
+  policy?: Record<string, number | null>;
+}
+
+/** The answer to generate (a new dataset) and validate (the same dataset). */
+export interface DatasetJobAccepted {
+  dataset_id: string;
+  status: DatasetStatus;
 }
 
 export interface TrainRequest {
@@ -122,4 +202,59 @@ export interface Worker {
   active_jobs: number;
   jobs: string[];
   last_heartbeat: string;
+}
+
+export interface LoraRequest {
+  dataset_id: string;
+  base_model?: string;
+  n_trials?: number;
+  /** LoraTuningConfig overrides. */
+  params?: Record<string, number>;
+}
+
+export type LoraJobStatus = "queued" | "running" | "done" | "error";
+
+export const LORA_TERMINAL_STATUSES: readonly LoraJobStatus[] = ["done", "error"];
+
+export interface LoraJobCreated {
+  job_id: string;
+  status: LoraJobStatus;
+}
+
+export interface LoraTrialParams {
+  rank?: number;
+  lora_alpha?: number;
+  learning_rate?: number;
+}
+
+/** One Optuna trial as the worker reports it. */
+export interface LoraTrial {
+  number: number;
+  params: LoraTrialParams;
+  eval_loss: number | null;
+  /** COMPLETE, PRUNED, FAIL, RUNNING */
+  state: string;
+  seconds: number | null;
+  eval_losses?: [number, number][];
+  fail_reason?: string;
+}
+
+export interface LoraBestTrial {
+  number: number;
+  params: LoraTrialParams;
+  eval_loss: number;
+}
+
+export interface LoraJob {
+  job_id: string;
+  status: LoraJobStatus;
+  dataset_id: string;
+  base_model: string;
+  n_trials: number;
+  trials: LoraTrial[];
+  best_trial: LoraBestTrial | null;
+  error: string | null;
+  created_at: string;
+  updated_at: string;
+  download_url: string | null;
 }

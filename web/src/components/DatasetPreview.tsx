@@ -1,4 +1,5 @@
 import type { Dataset, Scalar } from "../api/types";
+import { kindLabel } from "../lib/datasets";
 
 function cellText(value: Scalar | undefined): string {
   if (value === null || value === undefined) return "";
@@ -16,7 +17,7 @@ export function DatasetPreview({ dataset }: { dataset: Dataset }) {
         <Stat label="File" value={dataset.name} testId="preview-name" />
         <Stat label="Rows" value={dataset.rows.toLocaleString()} testId="preview-rows" />
         <Stat label="Columns" value={String(dataset.columns.length)} testId="preview-columns" />
-        <Stat label="Looks like" value={dataset.kind ? `${dataset.kind} data` : "unknown"} testId="preview-kind" />
+        <Stat label="Looks like" value={kindLabel(dataset.kind)} testId="preview-kind" />
       </dl>
 
       {counts.length > 0 && (

@@ -7,10 +7,15 @@ interface FileDropProps {
   disabled?: boolean;
   /** Name of the file last chosen, shown in the zone. */
   currentName?: string;
+  /** What the data should contain, after the formats and size limit. */
+  hint?: string;
 }
 
+const TRAINING_DATA_HINT =
+  "Text data needs a text column and a label column; image data an image column and a label column.";
+
 /** A drop zone that is also the label of a real file input, so a click or Enter opens the picker. */
-export function FileDrop({ onFile, disabled = false, currentName }: FileDropProps) {
+export function FileDrop({ onFile, disabled = false, currentName, hint = TRAINING_DATA_HINT }: FileDropProps) {
   const inputId = useId();
   const hintId = useId();
   const [dragging, setDragging] = useState(false);
@@ -92,8 +97,7 @@ export function FileDrop({ onFile, disabled = false, currentName }: FileDropProp
         )}
       </label>
       <p id={hintId} className="mt-2 text-xs text-slate-500">
-        CSV, JSON (an array of objects) or JSONL, up to {formatBytes(MAX_UPLOAD_BYTES)}. Text data needs a text column
-        and a label column; image data an image column and a label column.
+        CSV, JSON (an array of objects) or JSONL, up to {formatBytes(MAX_UPLOAD_BYTES)}. {hint}
       </p>
     </div>
   );

@@ -40,6 +40,9 @@ export function Layout() {
             <NavLink to="/tasks" className={navClass} data-testid="nav-tasks">
               Tasks
             </NavLink>
+            <NavLink to="/datasets" className={navClass} data-testid="nav-datasets">
+              Datasets
+            </NavLink>
           </nav>
         </div>
       </header>

@@ -1,6 +1,5 @@
-import { useState } from "react";
-
 import type { ModelKind } from "../api/types";
+import { CodeSnippet } from "./CodeSnippet";
 
 /** Python that loads the downloaded zip with transformers, for the task's kind of model. */
 export function loadModelSnippet(kind: ModelKind): string {
@@ -34,34 +33,5 @@ print(model.config.id2label[predicted])
 }
 
 export function LoadModelSnippet({ kind }: { kind: ModelKind }) {
-  const [copied, setCopied] = useState(false);
-  const code = loadModelSnippet(kind);
-
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(code);
-      setCopied(true);
-      setTimeout(() => setCopied(false), 2000);
-    } catch {
-      // Clipboard access can be refused (insecure origin); the code stays selectable.
-    }
-  }
-
-  return (
-    <div className="relative">
-      <pre
-        data-testid="load-snippet"
-        className="overflow-x-auto rounded-lg bg-slate-900 p-4 pr-20 text-xs leading-relaxed text-slate-100 sm:text-sm"
-      >
-        <code>{code}</code>
-      </pre>
-      <button
-        type="button"
-        onClick={copy}
-        className="absolute right-2 top-2 rounded-md bg-slate-700 px-2.5 py-1 text-xs font-medium text-slate-100 hover:bg-slate-600 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-400"
-      >
-        {copied ? "Copied" : "Copy"}
-      </button>
-    </div>
-  );
+  return <CodeSnippet code={loadModelSnippet(kind)} testId="load-snippet" />;
 }

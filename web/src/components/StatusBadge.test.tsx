@@ -37,4 +37,19 @@ describe("StatusBadge", () => {
     render(<StatusBadge status="paused" />);
     expect(screen.getByTestId("status-badge")).toHaveClass("bg-slate-100");
   });
+
+  it("gives each dataset status its own colour and keeps the API's word", () => {
+    const statuses = ["UPLOADED", "GENERATING", "GENERATED", "VALIDATING", "READY_FOR_FINE_TUNING", "DELETED", "error"];
+    const { container } = render(
+      <>
+        {statuses.map((status) => (
+          <StatusBadge key={status} status={status} />
+        ))}
+      </>,
+    );
+    const badges = [...container.querySelectorAll("[data-testid=status-badge]")];
+    expect(badges.map((badge) => badge.textContent)).toEqual(statuses);
+    const backgrounds = badges.map((badge) => [...badge.classList].find((name) => name.startsWith("bg-")));
+    expect(new Set(backgrounds).size).toBe(statuses.length);
+  });
 });

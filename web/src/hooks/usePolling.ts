@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 
 import { errorStatus } from "../lib/errors";
 
@@ -14,14 +14,16 @@ export interface PollState<T> {
 
 /**
  * Load now, then again every `intervalMs` after each answer, for as long as `keepPolling(data)` is true.
- * A failed request keeps the last data and tries again, except a 404, which stops. Changing `key` restarts.
+ * A failed request keeps the last data and tries again, except a 404, which stops. Changing `key` restarts
+ * from nothing; `refresh()` loads again now and resumes polling, keeping the data shown meanwhile (after an
+ * action that changes the resource, e.g. a job started on it).
  */
 export function usePolling<T>(
   load: (signal: AbortSignal) => Promise<T>,
   intervalMs: number,
   keepPolling: (data: T) => boolean = () => true,
   key = "",
-): PollState<T> {
+): PollState<T> & { refresh: () => void } {
   const [state, setState] = useState<PollState<T>>({
     data: undefined,
     error: null,
@@ -29,6 +31,8 @@ export function usePolling<T>(
     updatedAt: undefined,
     polling: true,
   });
+  const [nonce, setNonce] = useState(0);
+  const shownKey = useRef<string | undefined>(undefined);
   const loadRef = useRef(load);
   const keepRef = useRef(keepPolling);
   useEffect(() => {
@@ -40,7 +44,12 @@ export function usePolling<T>(
     const controller = new AbortController();
     let timer: ReturnType<typeof setTimeout> | undefined;
     let stopped = false;
-    setState({ data: undefined, error: null, loading: true, updatedAt: undefined, polling: true });
+    if (shownKey.current !== key) {
+      shownKey.current = key;
+      setState({ data: undefined, error: null, loading: true, updatedAt: undefined, polling: true });
+    } else {
+      setState((previous) => ({ ...previous, polling: true }));
+    }
 
     async function tick() {
       let again: boolean;
@@ -63,7 +72,8 @@ export function usePolling<T>(
       controller.abort();
       clearTimeout(timer);
     };
-  }, [key, intervalMs]);
+  }, [key, intervalMs, nonce]);
 
-  return state;
+  const refresh = useCallback(() => setNonce((n) => n + 1), []);
+  return { ...state, refresh };
 }

@@ -1,10 +1,11 @@
-import type { ReactNode } from "react";
 import { Link, useParams } from "react-router";
 
 import { downloadModelUrl, getTask } from "../api/client";
 import { TERMINAL_STATUSES, type TaskDetail } from "../api/types";
 import { Card } from "../components/Card";
+import { DownloadIcon } from "../components/DownloadIcon";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { Field } from "../components/Field";
 import { LoadModelSnippet } from "../components/LoadModelSnippet";
 import { MetricsChart } from "../components/MetricsChart";
 import { MetricsTable } from "../components/MetricsTable";
@@ -141,9 +142,7 @@ export function StatusPage() {
               data-testid="download-model"
               className="inline-flex items-center gap-2 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
             >
-              <svg aria-hidden="true" viewBox="0 0 20 20" className="h-4 w-4" fill="currentColor">
-                <path d="M10 3a1 1 0 0 1 1 1v7.59l2.3-2.3a1 1 0 1 1 1.4 1.42l-4 4a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.42L9 11.6V4a1 1 0 0 1 1-1zM4 15a1 1 0 0 1 1 1v1h10v-1a1 1 0 1 1 2 0v2a1 1 0 0 1-1 1H4a1 1 0 0 1-1-1v-2a1 1 0 0 1 1-1z" />
-              </svg>
+              <DownloadIcon />
               Download model (.zip)
             </a>
             <div>
@@ -172,24 +171,6 @@ export function StatusPage() {
       <Card title="Shards" testId="shards-card">
         <ShardProgress shards={task.shards} currentRound={task.current_round} totalRounds={totalRounds} />
       </Card>
-    </div>
-  );
-}
-
-interface FieldProps {
-  label: string;
-  testId: string;
-  mono?: boolean;
-  children: ReactNode;
-}
-
-function Field({ label, testId, mono = false, children }: FieldProps) {
-  return (
-    <div className="min-w-0">
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd data-testid={testId} className={`break-all text-slate-900 ${mono ? "font-mono" : ""}`}>
-        {children}
-      </dd>
     </div>
   );
 }

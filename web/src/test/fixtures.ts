@@ -1,7 +1,7 @@
 /** Typed sample API answers for component tests. */
 import { AxiosError, AxiosHeaders, type AxiosResponse } from "axios";
 
-import type { Dataset, ModelType, RoundState, TaskDetail } from "../api/types";
+import type { Dataset, LoraJob, LoraTrial, ModelType, RoundState, TaskDetail, ValidationReport } from "../api/types";
 
 export const MODEL_TYPES: ModelType[] = [
   {
@@ -46,6 +46,101 @@ export function makeDataset(overrides: Partial<Dataset> = {}): Dataset {
     ],
     status: "UPLOADED",
     created_at: "2025-01-01T10:00:00Z",
+    ...overrides,
+  };
+}
+
+/** Seed tasks as the server summarises an upload of seed_tasks.jsonl. */
+export function makeInstructionDataset(overrides: Partial<Dataset> = {}): Dataset {
+  return {
+    dataset_id: "ds_seed",
+    url: "/api/datasets/ds_seed/download",
+    name: "seed_tasks.jsonl",
+    format: "jsonl",
+    rows: 175,
+    columns: ["id", "name", "instruction", "instances", "is_classification"],
+    kind: "instructions",
+    label_column: null,
+    text_column: null,
+    image_column: null,
+    label_counts: null,
+    preview: [{ id: "seed_task_0", name: "breakfast", instruction: "Suggest a breakfast without eggs." }],
+    status: "UPLOADED",
+    created_at: "2025-01-01T10:00:00Z",
+    seed_dataset_id: null,
+    progress: null,
+    metrics: null,
+    report: null,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function makeReport(overrides: Partial<ValidationReport> = {}): ValidationReport {
+  const metrics = {
+    records: 12,
+    valid_records: 11,
+    invalid_records: 0,
+    exact_duplicates: 0,
+    near_duplicates: 1,
+    duplicate_records: 1,
+    failures_by_rule: { schema: 0, json_output: 2, instruction_length: 0, near_duplicate: 1 },
+    mean_nearest_rouge_l: 0.2346,
+    mean_self_bleu: 12.34,
+    reference_copies: 0,
+    mean_reference_rouge_l: 0.1111,
+    mean_reference_bleu: 3.21,
+  };
+  return {
+    verdict: "READY_FOR_FINE_TUNING",
+    failed_rules: [],
+    rules: [
+      {
+        rule: "min_valid_records",
+        passed: true,
+        value: 11,
+        limit: 5,
+        message: "11 of 12 records pass every record rule (need 5)",
+      },
+      {
+        rule: "max_duplicate_fraction",
+        passed: true,
+        value: 0.0833,
+        limit: 0.2,
+        message: "8.3% of records are exact or near duplicates (allowed 20%)",
+      },
+    ],
+    metrics,
+    failing_records: 1,
+    ...overrides,
+  };
+}
+
+export function makeTrial(number: number, overrides: Partial<LoraTrial> = {}): LoraTrial {
+  return {
+    number,
+    params: { rank: 4 * (number + 1), lora_alpha: 8 + number, learning_rate: 0.00316 },
+    eval_loss: 2 - number * 0.1,
+    state: "COMPLETE",
+    seconds: 1.5,
+    eval_losses: [[4, 2.5]],
+    ...overrides,
+  };
+}
+
+export function makeLoraJob(overrides: Partial<LoraJob> = {}): LoraJob {
+  return {
+    job_id: "lora_1",
+    status: "running",
+    dataset_id: "ds_gen",
+    base_model: "smollm2",
+    n_trials: 3,
+    trials: [makeTrial(0)],
+    best_trial: null,
+    error: null,
+    created_at: "2025-01-01T10:00:00Z",
+    updated_at: "2025-01-01T10:01:00Z",
+    download_url: null,
     ...overrides,
   };
 }

@@ -1,0 +1,175 @@
+import { useId, useState, type FormEvent } from "react";
+
+import { generateDataset } from "../api/client";
+import type { GenerateRequest, Teacher } from "../api/types";
+import { emptyValues, parseNumberFields, type NumberValues } from "../lib/numberFields";
+import { ErrorMessage } from "./ErrorMessage";
+import { FoldedNumberFields } from "./FoldedNumberFields";
+
+/** GenerationConfig overrides worth a field; the server checks them and names any problem. */
+export const GENERATION_FIELDS = [
+  {
+    key: "batch_size",
+    label: "Prompts per round",
+    hint: "Proposal prompts sent to the teacher per round.",
+    integer: true,
+    min: 1,
+  },
+  { key: "temperature", label: "Temperature", hint: "Sampling temperature of the proposals (0: greedy).", min: 0 },
+  {
+    key: "answer_max_new_tokens",
+    label: "Answer token limit",
+    hint: "Longest answer the teacher may write for a task.",
+    integer: true,
+    min: 1,
+  },
+  {
+    key: "rouge_threshold",
+    label: "Similarity limit (ROUGE-L)",
+    hint: "A new instruction more similar than this to a kept one is dropped.",
+    min: 0,
+    max: 1,
+  },
+  { key: "seed", label: "Seed", hint: "Seed for picking the example tasks of each prompt.", integer: true, min: 0 },
+] as const;
+
+type GenerationKey = (typeof GENERATION_FIELDS)[number]["key"];
+
+export interface GenerateFormValues {
+  num_examples: string;
+  teacher: Teacher;
+  params: NumberValues<GenerationKey>;
+}
+
+export const INITIAL_GENERATE_VALUES: GenerateFormValues = {
+  num_examples: "100",
+  teacher: "local",
+  params: emptyValues(GENERATION_FIELDS),
+};
+
+/** The request the form describes, or why it cannot be sent. */
+export function parseGenerateForm(values: GenerateFormValues): {
+  request: GenerateRequest | null;
+  problem: string | null;
+} {
+  const count = Number(values.num_examples.trim());
+  if (!values.num_examples.trim() || !Number.isInteger(count) || count < 1) {
+    return { request: null, problem: "Examples to generate must be a whole number of at least 1." };
+  }
+  const params = parseNumberFields(GENERATION_FIELDS, values.params);
+  if (params.problem) return { request: null, problem: params.problem };
+  const request: GenerateRequest = { num_examples: count, teacher: values.teacher };
+  if (Object.keys(params.values).length > 0) request.params = params.values;
+  return { request, problem: null };
+}
+
+const TEACHERS: { value: Teacher; label: string; hint: string }[] = [
+  { value: "local", label: "Local model", hint: "The server’s own small LLM (SmolLM2 by default); slow but private." },
+  {
+    value: "openai",
+    label: "OpenAI-compatible endpoint",
+    hint: "The endpoint set on the server with TEACHER_BASE_URL and TEACHER_MODEL.",
+  },
+];
+
+interface GenerateFormProps {
+  seedDatasetId: string;
+  /** Called with the id of the new, GENERATING dataset. */
+  onStarted: (datasetId: string) => void;
+}
+
+/** Self-instruct generation of a new dataset from this one's seed tasks, with a teacher LLM. */
+export function GenerateForm({ seedDatasetId, onStarted }: GenerateFormProps) {
+  const baseId = useId();
+  const [values, setValues] = useState<GenerateFormValues>(INITIAL_GENERATE_VALUES);
+  const [submitting, setSubmitting] = useState(false);
+  const [error, setError] = useState<unknown>(null);
+  const { request, problem } = parseGenerateForm(values);
+
+  async function handleSubmit(event: FormEvent) {
+    event.preventDefault();
+    if (!request || submitting) return;
+    setSubmitting(true);
+    setError(null);
+    try {
+      const accepted = await generateDataset(seedDatasetId, request);
+      onStarted(accepted.dataset_id);
+    } catch (failure) {
+      setError(failure);
+      setSubmitting(false);
+    }
+  }
+
+  return (
+    <form onSubmit={handleSubmit} noValidate data-testid="generate-form" className="space-y-4">
+      <div className="grid gap-4 sm:grid-cols-[minmax(0,12rem)_minmax(0,1fr)]">
+        <div>
+          <label htmlFor={`${baseId}-count`} className="block text-sm font-medium text-slate-700">
+            Examples to generate
+          </label>
+          <input
+            id={`${baseId}-count`}
+            data-testid="generate-num-examples"
+            type="number"
+            inputMode="numeric"
+            min={1}
+            step={1}
+            required
+            value={values.num_examples}
+            onChange={(event) => setValues({ ...values, num_examples: event.target.value })}
+            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30"
+          />
+        </div>
+        <fieldset>
+          <legend className="block text-sm font-medium text-slate-700">Teacher</legend>
+          <div className="mt-1 grid gap-2 sm:grid-cols-2">
+            {TEACHERS.map((teacher) => (
+              <label
+                key={teacher.value}
+                className="flex cursor-pointer gap-2 rounded-md border border-slate-300 px-3 py-2 text-sm has-[:checked]:border-indigo-500 has-[:checked]:bg-indigo-50"
+              >
+                <input
+                  type="radio"
+                  name={`${baseId}-teacher`}
+                  value={teacher.value}
+                  data-testid={`teacher-${teacher.value}`}
+                  checked={values.teacher === teacher.value}
+                  onChange={() => setValues({ ...values, teacher: teacher.value })}
+                  aria-describedby={`${baseId}-teacher-${teacher.value}`}
+                  className="mt-0.5 accent-indigo-600"
+                />
+                <span>
+                  <span className="block font-medium text-slate-900">{teacher.label}</span>
+                  <span id={`${baseId}-teacher-${teacher.value}`} className="block text-xs text-slate-500">
+                    {teacher.hint}
+                  </span>
+                </span>
+              </label>
+            ))}
+          </div>
+        </fieldset>
+      </div>
+      <FoldedNumberFields
+        fields={GENERATION_FIELDS}
+        value={values.params}
+        onChange={(params) => setValues({ ...values, params })}
+        testIdPrefix="generate"
+        title="Generation settings"
+      />
+      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
+        <button
+          type="submit"
+          data-testid="generate-button"
+          disabled={Boolean(problem) || submitting}
+          className="inline-flex items-center justify-center rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
+        >
+          {submitting ? "Starting…" : "Generate"}
+        </button>
+        <p className="text-sm text-slate-500">
+          {problem ?? "Writes a new instruction dataset; this one stays as it is."}
+        </p>
+      </div>
+      {error !== null && <ErrorMessage error={error} title="Generation could not start" testId="generate-error" />}
+    </form>
+  );
+}
