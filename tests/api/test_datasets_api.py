@@ -53,3 +53,34 @@ def test_bad_uploads_get_a_4xx_naming_the_problem(client, upload, content, name,
 def test_unknown_dataset_is_404(client):
     assert client.get("/api/datasets/ds_0000000000000000").status_code == 404
     assert client.get("/api/datasets/..%2f..%2fetc").status_code in (404, 422)
+
+
+SEED_JSONL = b"".join(
+    json.dumps({"instruction": f"Name a colour number {i}.", "input": "", "output": f"Colour {i} is blue."}).encode()
+    + b"\n" for i in range(6))
+WORKER = {"Authorization": "Bearer test-token"}
+
+
+def test_a_dataset_being_validated_is_not_validated_twice_or_used_meanwhile(client, upload):
+    seed = upload(SEED_JSONL, "seed.jsonl").json()["dataset_id"]
+    assert client.post(f"/api/datasets/{seed}/validate", json={}).status_code == 202  # no worker: stays VALIDATING
+    again = client.post(f"/api/datasets/{seed}/validate", json={})
+    assert again.status_code == 409 and "VALIDATING: wait until that job ends" in again.json()["detail"]
+    generate = client.post(f"/api/datasets/{seed}/generate", json={"num_examples": 4})
+    assert generate.status_code == 409 and "VALIDATING" in generate.json()["detail"]
+
+
+def test_a_generated_dataset_gets_columns_and_a_preview_and_one_without_data_is_not_validated(client, upload,
+                                                                                                settings):
+    seed = upload(SEED_JSONL, "seed.jsonl").json()["dataset_id"]
+    generated = client.post(f"/api/datasets/{seed}/generate", json={"num_examples": 4}).json()["dataset_id"]
+    two_records = b"".join(SEED_JSONL.splitlines(keepends=True)[:2])
+    client.app.state.storage.put_bytes(settings.datasets_bucket, f"{generated}/data.jsonl", two_records)  # the worker
+    done = client.patch(f"/api/datasets/{generated}/status", json={"status": "GENERATED", "rows": 2}, headers=WORKER)
+    assert done.status_code == 200, done.text
+    assert {"instruction", "output"} <= set(done.json()["columns"]) and len(done.json()["preview"]) == 2
+
+    failed = client.post(f"/api/datasets/{seed}/generate", json={"num_examples": 4}).json()["dataset_id"]
+    client.patch(f"/api/datasets/{failed}/status", json={"status": "error", "error": "teacher down"}, headers=WORKER)
+    refused = client.post(f"/api/datasets/{failed}/validate", json={})
+    assert refused.status_code == 409 and "no data stored" in refused.json()["detail"]

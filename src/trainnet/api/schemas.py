@@ -115,6 +115,8 @@ class ShardOut(BaseModel):
     worker: str | None = None
     train_loss: float | None = None
     error: str | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
 
 
 class RoundOut(BaseModel):
@@ -235,14 +237,32 @@ class LoraJobCreated(BaseModel):
     status: str
 
 
+class TrialOut(BaseModel):
+    """One trial of a LoRA search, as `bayesian_optimizer.trial_summary` records it."""
+
+    number: int
+    params: dict[str, float | int] = Field(description="rank, lora_alpha, learning_rate")
+    eval_loss: float | None = Field(None, description="best eval loss (the kept checkpoint's)")
+    state: str = Field(description="COMPLETE, PRUNED, FAIL or RUNNING")
+    seconds: float | None = None
+    eval_losses: list[list[float]] = Field(default_factory=list, description="[step, best eval loss so far]")
+    fail_reason: str | None = None
+
+
+class BestTrialOut(BaseModel):
+    number: int
+    params: dict[str, float | int]
+    eval_loss: float
+
+
 class LoraJobOut(BaseModel):
     job_id: str
     status: str
     dataset_id: str
     base_model: str
     n_trials: int
-    trials: list[dict]
-    best_trial: dict | None = None
+    trials: list[TrialOut]
+    best_trial: BestTrialOut | None = None
     error: str | None = None
     created_at: datetime
     updated_at: datetime

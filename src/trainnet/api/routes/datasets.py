@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from fastapi import APIRouter, HTTPException, UploadFile
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
@@ -21,6 +23,7 @@ from trainnet.status import DatasetStatus, IllegalTransition, advance
 from trainnet.validation.policy import ValidationPolicy
 
 router = APIRouter(prefix="/datasets", tags=["datasets"])
+log = logging.getLogger("trainnet.api")
 
 
 def dataset_out(ds: Dataset) -> DatasetOut:
@@ -109,13 +112,31 @@ def download_dataset(dataset_id: Id, session: SessionDep, storage: StorageDep, s
                              headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
+def describe_stored(dataset: Dataset, storage, settings) -> None:
+    """Columns, preview and size of a dataset a worker wrote (a generation), as an upload gets them."""
+    content = storage.get_bytes(settings.datasets_bucket, dataset.storage_key)
+    try:
+        table = parse_table(content, f"data.{dataset.format}", settings.max_columns, allow_nested=True)
+    except DatasetError as exc:  # validation will say what is wrong with it; the record stays usable
+        log.warning("dataset %s: generated data does not parse: %s", dataset.id, exc)
+        return
+    dataset.columns, dataset.size_bytes = table.columns, len(content)
+    dataset.summary = {**(dataset.summary or {}), **summarize(table)}
+
+
 def stored_file(dataset: Dataset) -> StoredFile:
     return StoredFile(key=dataset.storage_key, name=f"data.{dataset.format}")
 
 
-def require_data(dataset: Dataset) -> None:
-    if not dataset.storage_key or dataset.status in (DatasetStatus.DELETED, DatasetStatus.GENERATING):
-        raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: it has no data to use")
+def require_data(dataset: Dataset, storage, settings) -> None:
+    """409 unless the dataset's data is complete and stored (not being generated, deleted or never written)."""
+    busy = (DatasetStatus.DELETED, DatasetStatus.GENERATING, DatasetStatus.VALIDATING)
+    if not dataset.storage_key or dataset.status in busy:
+        wait = dataset.status in (DatasetStatus.GENERATING, DatasetStatus.VALIDATING)
+        raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: "
+                                 + ("wait until that job ends" if wait else "it has no data to use"))
+    if not storage.exists(settings.datasets_bucket, dataset.storage_key):
+        raise HTTPException(409, f"dataset {dataset.id} has no data stored ({dataset.status})")
 
 
 def _config_errors(cls, values: dict) -> str | None:
@@ -127,7 +148,8 @@ def _config_errors(cls, values: dict) -> str | None:
 
 
 @router.post("/{dataset_id}/generate", status_code=202)
-def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep):
+def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep,
+                     storage: StorageDep):
     """Generate a new instruction dataset from this seed dataset with a teacher LLM (self-instruct)."""
     if req.num_examples > settings.max_generated_examples:
         raise HTTPException(422, f"num_examples={req.num_examples} is above the limit of {settings.max_generated_examples}")
@@ -143,7 +165,7 @@ def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep
         teacher = {"kind": "local", "model": settings.teacher_local_model}
     with session_scope(settings.sqlalchemy_url) as session:
         seed = get_dataset(session, dataset_id)
-        require_data(seed)
+        require_data(seed, storage, settings)
         if (seed.summary or {}).get("kind") != "instructions":
             raise HTTPException(422, f"dataset {dataset_id} has no 'instruction' column: upload seed tasks "
                                      "(instruction, optional input, output; or self-instruct's instances format)")
@@ -162,13 +184,14 @@ def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep
 
 
 @router.post("/{dataset_id}/validate", status_code=202)
-def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep, dispatcher: DispatcherDep):
+def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep, dispatcher: DispatcherDep,
+                     storage: StorageDep):
     """Score an instruction dataset and mark it READY_FOR_FINE_TUNING or DELETED."""
     if problem := _config_errors(ValidationPolicy, req.policy):
         raise HTTPException(422, f"invalid validation policy: {problem}")
     with session_scope(settings.sqlalchemy_url) as session:
         dataset = get_dataset(session, dataset_id)
-        require_data(dataset)
+        require_data(dataset, storage, settings)
         if (dataset.summary or {}).get("kind") != "instructions":
             raise HTTPException(422, f"dataset {dataset_id} is not an instruction dataset (no 'instruction' column)")
         try:
@@ -202,6 +225,8 @@ def patch_dataset_status(dataset_id: Id, report: DatasetStatusPatch, settings: S
             if value is not None:
                 setattr(dataset, name, value)
         dataset.updated_at = utcnow()
+        if report.status == DatasetStatus.GENERATED and dataset.storage_key:
+            describe_stored(dataset, storage, settings)
         if report.status == DatasetStatus.DELETED and dataset.storage_key:
             storage.delete(settings.datasets_bucket, dataset.storage_key)
         return dataset_out(dataset)
