@@ -14,15 +14,18 @@ from trainnet.settings import Settings
 from trainnet.storage import Storage
 
 
-def get_settings_dep(request: Request) -> Settings:
+# The dependencies that only read app state are `async def`: a plain `def` would cost a worker-thread round trip
+# on every request.
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 
-def get_session(settings: SettingsDep) -> Iterator[Session]:
-    with session_scope(settings.sqlalchemy_url) as session:
+def get_session(settings: SettingsDep, request: Request) -> Iterator[Session]:
+    # GET routes only read: they must never queue behind (or hold up) the writers of worker reports.
+    with session_scope(settings.sqlalchemy_url, read_only=request.method in ("GET", "HEAD")) as session:
         yield session
 
 
@@ -31,14 +34,14 @@ def get_session(settings: SettingsDep) -> Iterator[Session]:
 SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     return request.app.state.storage
 
 
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-def get_dispatcher(request: Request):
+async def get_dispatcher(request: Request):
     return request.app.state.dispatcher
 
 

@@ -1,5 +1,6 @@
 """Engine and sessions. SQLite gets WAL, a busy timeout and BEGIN IMMEDIATE so concurrent writers queue
-instead of failing; PostgreSQL needs nothing special."""
+instead of failing; read-only sessions take a plain (deferred) BEGIN, so that in WAL mode a reader sees a
+snapshot without waiting for, or holding up, any writer. PostgreSQL needs nothing special."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 
@@ -32,21 +33,34 @@ def get_engine(url: str) -> Engine:
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _begin_immediate(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _begin(connection):
+        read_only = connection.get_execution_options().get("trainnet_read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
     return engine
 
 
 @lru_cache
-def _session_factory(url: str) -> sessionmaker[Session]:
-    return sessionmaker(get_engine(url), expire_on_commit=False)
+def _read_only_engine(url: str) -> Engine:
+    return get_engine(url).execution_options(trainnet_read_only=True)
 
 
 @contextmanager
-def session_scope(url: str) -> Iterator[Session]:
-    """A session that commits on success and rolls back on error."""
-    session = _session_factory(url)()
+def read_connection(url: str) -> Iterator[Connection]:
+    """A plain read-only connection, for hot read paths where an ORM session costs more than the query."""
+    with _read_only_engine(url).connect() as connection:
+        yield connection
+
+
+@lru_cache
+def _session_factory(url: str, read_only: bool) -> sessionmaker[Session]:
+    return sessionmaker(_read_only_engine(url) if read_only else get_engine(url), expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(url: str, read_only: bool = False) -> Iterator[Session]:
+    """A session that commits on success and rolls back on error. `read_only`: the caller only reads."""
+    session = _session_factory(url, read_only)()
     try:
         yield session
         session.commit()

@@ -36,6 +36,9 @@ def make_celery(settings: Settings) -> Celery:
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        # One job at a time per worker process: a shard already uses every torch thread the worker is given.
+        # The solo pool (our default, CUDA-safe) can only run one; this bounds a prefork pool the same way.
+        worker_concurrency=1,
         task_ignore_result=True,
         task_serializer="json",
         accept_content=["json"],

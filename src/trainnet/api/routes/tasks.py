@@ -8,6 +8,7 @@ from dataclasses import fields
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
 from trainnet.api.routes.datasets import get_dataset, store_dataset
@@ -18,7 +19,7 @@ from trainnet.api.schemas import (
 from trainnet.data.examples import ColumnMapping
 from trainnet.data.fetch import DatasetTooLarge, fetch_dataset
 from trainnet.data.parsing import DatasetError, parse_table
-from trainnet.db.session import session_scope
+from trainnet.db.session import read_connection, session_scope
 from trainnet.db.tables import Task, new_id
 from trainnet.federated import coordinator
 from trainnet.federated.plan import plan_task
@@ -79,7 +80,7 @@ def start_training(req: TrainRequest, settings: SettingsDep, storage: StorageDep
         raise HTTPException(422, str(exc)) from None
     params = training_params(req, settings)
     dataset_id = dataset_id_of(req, settings, storage)
-    with session_scope(settings.sqlalchemy_url) as session:
+    with session_scope(settings.sqlalchemy_url, read_only=True) as session:
         dataset = get_dataset(session, dataset_id)
         if not dataset.storage_key or dataset.status == "DELETED":
             raise HTTPException(409, f"dataset {dataset_id} has no data (status {dataset.status})")
@@ -144,10 +145,20 @@ def read_task(task_id: Id, session: SessionDep) -> TaskOut:
     return task_out(get_task(session, task_id))
 
 
+def task_status(url: str, task_id: str) -> TaskStatusOut | None:
+    query = select(Task.id, Task.status, Task.progress, Task.error).where(Task.id == task_id)
+    with read_connection(url) as connection:
+        row = connection.execute(query).first()
+    return TaskStatusOut(task_id=row.id, status=row.status, progress=row.progress, error=row.error) if row else None
+
+
 @router.get("/tasks/{task_id}/status", response_model=TaskStatusOut)
-def read_task_status(task_id: Id, session: SessionDep) -> TaskStatusOut:
-    task = get_task(session, task_id)
-    return TaskStatusOut(task_id=task.id, status=task.status, progress=task.progress, error=task.error)
+async def read_task_status(task_id: Id, settings: SettingsDep) -> TaskStatusOut:
+    """What clients poll: one indexed read in one worker-thread hop, no ORM session (docs/benchmarks.md)."""
+    status = await run_in_threadpool(task_status, settings.sqlalchemy_url, task_id)
+    if status is None:
+        raise HTTPException(404, f"task {task_id} not found")
+    return status
 
 
 @router.get("/tasks/{task_id}/download_model")
