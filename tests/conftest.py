@@ -188,11 +188,17 @@ class WorkerProcess:
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory) -> str:
-    """Base URL of a real `trainnet serve` with two embedded workers, shared by the end-to-end tests."""
+def live_server_process(tmp_path_factory) -> ServerProcess:
+    """A real `trainnet serve` with two embedded workers, shared by the end-to-end tests."""
     server = ServerProcess(tmp_path_factory.mktemp("live") / "data").start()
-    yield server.url
+    yield server
     server.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_process) -> str:
+    """Base URL of the shared `trainnet serve`."""
+    return live_server_process.url
 
 
 @pytest.fixture
