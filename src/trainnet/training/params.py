@@ -11,7 +11,8 @@ class TrainingParams:
     """Hyper-parameters shared by every shard of every round. `epochs` are local epochs per round."""
 
     num_shards: int = field(default=2, metadata={"help": "shards the training split is cut into"})
-    rounds: int = field(default=2, metadata={"help": "federated averaging rounds"})
+    rounds: int = field(default=2, metadata={
+        "help": "federated averaging rounds; rounds >= num_shards reaches centralized accuracy (benchmarks, P2)"})
     epochs: int = field(default=2, metadata={"help": "local epochs each shard trains per round"})
     learning_rate: float | None = field(default=None, metadata={"help": "AdamW learning rate; None: per model"})
     batch_size: int = field(default=16, metadata={"help": "examples per optimizer step"})
