@@ -140,7 +140,7 @@ def test_a_search_where_every_trial_fails_raises_with_the_reasons(make_config, m
                    on_trial_adapter=broken_store)
 
 
-def test_a_trial_worse_than_the_median_is_pruned(make_config, make_records, tmp_path):
+def test_a_trial_in_the_worst_quarter_of_completed_trials_is_pruned(make_config, make_records, tmp_path):
     config = make_config(n_trials=2, n_startup_trials=1)
     study = open_study("prune", sqlite_url(tmp_path), config)
     study.enqueue_trial({"rank": 4, "lora_alpha": 8, "learning_rate": 2e-2})

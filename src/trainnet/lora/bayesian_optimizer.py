@@ -1,4 +1,4 @@
-"""Bayesian search over LoRA hyper-parameters: an Optuna TPE study with median pruning, kept in a database.
+"""Bayesian search over LoRA hyper-parameters: an Optuna TPE study with percentile pruning, kept in a database.
 
 The study lives in an Optuna RDB storage (SQLite or PostgreSQL URL) under the name `lora-<job_id>`, so a
 restarted job resumes it and several workers can share it. A trial whose worker died stops sending
@@ -82,11 +82,12 @@ def tpe_sampler(config: LoraTuningConfig, seed: int) -> optuna.samplers.TPESampl
         )
 
 
-def median_pruner(config: LoraTuningConfig, eval_steps: list[int]) -> optuna.pruners.MedianPruner:
-    """Stop a trial whose eval loss is above the median of completed trials at the same step."""
+def percentile_pruner(config: LoraTuningConfig, eval_steps: list[int]) -> optuna.pruners.PercentilePruner:
+    """Stop a trial whose eval loss is above `config.pruning_percentile` of completed trials at the same step."""
     warmup = config.pruning_warmup_evals
     first_prunable_step = eval_steps[warmup] if warmup < len(eval_steps) else eval_steps[-1] + 1
-    return optuna.pruners.MedianPruner(n_startup_trials=config.startup_trials, n_warmup_steps=first_prunable_step)
+    return optuna.pruners.PercentilePruner(config.pruning_percentile, n_startup_trials=config.startup_trials,
+                                           n_warmup_steps=first_prunable_step)
 
 
 def open_study(
@@ -156,7 +157,7 @@ def run_search(
 
     Each trial's adapter is saved under `adapters_dir/trial-<n>` (a temporary directory when None) and handed
     to `on_trial_adapter`. Pass `cache_dir` so a GGUF base model is converted once, not once per trial.
-    `sampler`/`pruner` replace TPE and the median pruner (benchmarks compare against random search).
+    `sampler`/`pruner` replace TPE and the percentile pruner (benchmarks compare against random search).
     Raises ValueError for bad records or an unknown base model, SearchFailed when no trial completed.
     """
     base, tokenizer = load_base_model(config.model_name, cache_dir=cache_dir)
@@ -164,7 +165,7 @@ def run_search(
     del base
     train_set, eval_set = prepare_dataset(records, tokenizer, config)
     eval_steps = config.eval_steps(config.total_steps(len(train_set)))
-    study = open_study(job_id, storage_url, config, pruner=pruner or median_pruner(config, eval_steps), sampler=sampler)
+    study = open_study(job_id, storage_url, config, pruner=pruner or percentile_pruner(config, eval_steps), sampler=sampler)
 
     objective = _objective(train_set, eval_set, config, eval_steps[-1], on_trial_adapter, adapters_dir, cache_dir)
     callbacks = [_progress_callback(on_progress, config)] if on_progress else None
@@ -196,7 +197,7 @@ def _objective(
         def report(step: int, eval_loss: float) -> None:
             trial.report(eval_loss, step)
             if step < last_step and trial.should_prune():  # stopping at the last eval would save nothing
-                raise optuna.TrialPruned(f"eval loss {eval_loss:.4f} at step {step} is worse than the median")
+                raise optuna.TrialPruned(f"eval loss {eval_loss:.4f} at step {step} is among the worst so far")
 
         with _adapter_dir(adapters_dir, trial.number) as adapter_dir:
             try:

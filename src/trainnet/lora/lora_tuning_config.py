@@ -87,6 +87,12 @@ class LoraTuningConfig:
         default=1,
         metadata={"help": "Evals of each trial that are never pruned (early losses say little)."},
     )
+    pruning_percentile: float = field(
+        default=75.0,
+        metadata={"help": "A trial is pruned when its best eval loss so far is above this percentile of the "
+                          "completed trials' at the same step (50: the median). The budget counts trials, so only "
+                          "clear losers are cut: a higher learning rate often starts worse and ends best."},
+    )
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
     seed: int = field(default=0, metadata={"help": "Seed of the eval split, batch order, LoRA init and sampler."})
     heartbeat_seconds: int = field(
@@ -194,6 +200,8 @@ def _value_problems(config: LoraTuningConfig) -> list[str]:
     check(config.min_eval_records >= 1, f"min_eval_records must be at least 1, got {config.min_eval_records}")
     check(config.evals_per_trial >= 1, f"evals_per_trial must be at least 1, got {config.evals_per_trial}")
     check(config.pruning_warmup_evals >= 0, f"pruning_warmup_evals must be >= 0, got {config.pruning_warmup_evals}")
+    check(0 < config.pruning_percentile <= 100,
+          f"pruning_percentile must be in (0, 100], got {config.pruning_percentile}")
     check(config.max_grad_norm > 0, f"max_grad_norm must be positive, got {config.max_grad_norm}")
     check(config.heartbeat_seconds >= 1, f"heartbeat_seconds must be at least 1, got {config.heartbeat_seconds}")
     check(
