@@ -1,13 +1,15 @@
 """SQLite sessions: writers queue on BEGIN IMMEDIATE, readers never wait for them."""
 
 import sqlite3
+import threading
 import time
 
+import anyio
 import pytest
 from sqlalchemy import select, text
 
 from trainnet.db.migrate import upgrade
-from trainnet.db.session import read_connection, session_scope
+from trainnet.db.session import read_connection, run_read, session_scope
 from trainnet.db.tables import Dataset
 
 
@@ -39,3 +41,11 @@ def test_sessions_that_may_write_take_the_write_lock_when_they_begin(tmp_path):
                 other.driver_connection.execute("BEGIN IMMEDIATE")
         finally:
             other.close()
+
+
+def test_short_reads_run_on_the_event_loop_for_sqlite_and_in_a_worker_thread_otherwise():
+    def thread_of_the_read(url):
+        return threading.get_ident()
+
+    assert anyio.run(run_read, thread_of_the_read, "sqlite:///x.db") == threading.get_ident()
+    assert anyio.run(run_read, thread_of_the_read, "postgresql+psycopg://u@db/trainnet") != threading.get_ident()

@@ -4,10 +4,13 @@ snapshot without waiting for, or holding up, any writer. PostgreSQL needs nothin
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
+from typing import TypeVar
+
+import anyio
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
@@ -50,6 +53,24 @@ def read_connection(url: str) -> Iterator[Connection]:
     """A plain read-only connection, for hot read paths where an ORM session costs more than the query."""
     with _read_only_engine(url).connect() as connection:
         yield connection
+
+
+T = TypeVar("T")
+
+
+@lru_cache
+def _is_sqlite(url: str) -> bool:
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+async def run_read(read: Callable[..., T], url: str, *args) -> T:
+    """Run a short read for an async route. On SQLite (WAL) it runs right here on the event loop: a reader does
+    not wait for locks, and while workers keep the cores busy a hop to a worker thread costs far more than the
+    read itself (status polls under training: server-side p99 13 ms inline, 35-60 ms with the hop). A networked
+    database would stall the loop for a round trip, so there it runs in a worker thread."""
+    if _is_sqlite(url):
+        return read(url, *args)
+    return await anyio.to_thread.run_sync(partial(read, url, *args))
 
 
 @lru_cache

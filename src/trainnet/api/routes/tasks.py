@@ -8,7 +8,6 @@ from dataclasses import fields
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
-from starlette.concurrency import run_in_threadpool
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
 from trainnet.api.routes.datasets import get_dataset, store_dataset
@@ -19,7 +18,7 @@ from trainnet.api.schemas import (
 from trainnet.data.examples import ColumnMapping
 from trainnet.data.fetch import DatasetTooLarge, fetch_dataset
 from trainnet.data.parsing import DatasetError, parse_table
-from trainnet.db.session import read_connection, session_scope
+from trainnet.db.session import read_connection, run_read, session_scope
 from trainnet.db.tables import Task, new_id
 from trainnet.federated import coordinator
 from trainnet.federated.plan import plan_task
@@ -154,8 +153,8 @@ def task_status(url: str, task_id: str) -> TaskStatusOut | None:
 
 @router.get("/tasks/{task_id}/status", response_model=TaskStatusOut)
 async def read_task_status(task_id: Id, settings: SettingsDep) -> TaskStatusOut:
-    """What clients poll: one indexed read in one worker-thread hop, no ORM session (docs/benchmarks.md)."""
-    status = await run_in_threadpool(task_status, settings.sqlalchemy_url, task_id)
+    """What every open task page polls: one indexed read, no ORM session (docs/benchmarks.md)."""
+    status = await run_read(task_status, settings.sqlalchemy_url, task_id)
     if status is None:
         raise HTTPException(404, f"task {task_id} not found")
     return status
