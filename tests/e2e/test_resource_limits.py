@@ -61,14 +61,16 @@ def test_round_weights_are_deleted_once_the_round_is_averaged(live_server_proces
 
 
 def test_a_task_over_the_wall_time_limit_ends_error_with_the_reason_and_frees_its_worker(tmp_path):
-    server = ServerProcess(tmp_path / "data", workers=1, extra_env={"TRAINNET_TASK_TIME_LIMIT": "3"}).start()
+    # long enough for the task's preparation on a loaded machine, far shorter than its training
+    server = ServerProcess(tmp_path / "data", workers=1, extra_env={"TRAINNET_TASK_TIME_LIMIT": "10"}).start()
     try:
         with httpx.Client(base_url=server.url, timeout=60) as api:
-            task_id = submit(api, 100, num_shards=1, rounds=1, epochs=100)  # 8,000 steps: minutes of training
+            task_id = submit(api, 400, num_shards=1, rounds=1, epochs=100)  # 32,000 steps: minutes of training
             task = wait_for_task(api, task_id, timeout=120)
             status = api.get(f"/api/tasks/{task_id}/status").json()
             assert status["status"] == "error"
-            assert "exceeded the 3 s wall-time limit" in status["error"], status["error"]
+            assert "exceeded the 10 s wall-time limit" in status["error"], status["error"]
+            assert len(task["shards"]) == 1, f"the limit hit before training started: {task}"
             [shard] = task["shards"]
             assert shard["status"] == "failed" and "wall-time limit" in shard["error"] and shard["progress"] < 100
             assert task["rounds"][0]["status"] == "error" and task["model_id"] is None
