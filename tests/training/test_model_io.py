@@ -59,3 +59,28 @@ def test_markdown_text_escapes_punctuation_html_and_line_breaks():
     assert markdown_text("<a href='x'>&") == "&lt;a href\\=\\'x\\'&gt;&amp;"
     assert markdown_text("a\r\nb\tc") == "a  b c"
     assert markdown_text("café 3") == "café 3"
+
+
+def test_a_worker_keeps_the_most_recently_used_task_bases_and_deletes_older_ones(tmp_path):
+    import time
+
+    from trainnet.jobs import TaskLayout
+    from trainnet.storage import LocalStorage
+    from trainnet.training.model_io import fetch_base
+
+    storage, cache = LocalStorage(tmp_path / "storage"), tmp_path / "cache"
+    for task in "abcde":
+        storage.put_bytes("artifacts", f"{TaskLayout(task).base}/config.json", b"{}")
+
+    def fetch(task):
+        time.sleep(0.02)  # distinct modification times even on a coarse clock
+        return fetch_base(storage, "artifacts", TaskLayout(task).base, cache, keep=3)
+
+    for task in "abc":
+        fetch(task)
+    fetch("a")  # used again: now the most recent
+    fetch("d")
+    fetch("e")
+    kept = sorted(p.parent.name for p in (cache / "tasks").glob("*/base"))
+    assert kept == ["a", "d", "e"]
+    assert (fetch("a") / "config.json").read_bytes() == b"{}"

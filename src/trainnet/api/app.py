@@ -101,7 +101,7 @@ class Sweeper:
             dispatches = coordinator.sweep(session, policy, self.settings.min_shard_fraction)
             dispatches += sweep_factory_jobs(session, policy)
         if dispatches:
-            log.info("sweep re-dispatched %d job(s)", len(dispatches))
+            log.info("sweep sent %d job(s): %s", len(dispatches), ", ".join(d.name for d in dispatches))
         self.dispatcher.send(dispatches)
 
 

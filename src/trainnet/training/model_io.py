@@ -4,6 +4,7 @@ Hugging Face directory with its metrics and model card. Weights are safetensors 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import string
 import tempfile
@@ -30,10 +31,15 @@ def load_weights(data: bytes) -> dict[str, torch.Tensor]:
         raise ValueError(f"weights are not a valid safetensors file: {exc}") from None
 
 
-def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path) -> Path:
-    """The task's base directory on local disk, downloaded once per worker and reused for every shard."""
+CACHED_BASES = 4  # task base directories a worker keeps on its disk, the most recently used
+
+
+def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path, keep: int = CACHED_BASES) -> Path:
+    """The task's base directory on local disk, downloaded once per worker and reused for every shard; the
+    least recently used other bases beyond `keep` are deleted, so a long-lived worker's disk does not fill."""
     target = Path(cache_dir) / prefix
     if (target / "config.json").is_file():
+        os.utime(target)
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(dir=target.parent, prefix=".dl-"))
@@ -44,7 +50,17 @@ def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path) -> P
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    _evict_cached_bases(target, keep)
     return target
+
+
+def _evict_cached_bases(current: Path, keep: int) -> None:
+    """`current` is <cache>/tasks/<task>/base: remove the other tasks' folders beyond the `keep` most recent."""
+    bases = sorted((p for p in current.parent.parent.glob(f"*/{current.name}") if p.is_dir()),
+                   key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in bases[keep:]:
+        if old != current:
+            shutil.rmtree(old.parent, ignore_errors=True)
 
 
 def load_model(kind: str, folder: Path):
