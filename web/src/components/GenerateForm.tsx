@@ -1,10 +1,13 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 
 import { generateDataset } from "../api/client";
 import type { GenerateRequest, Teacher } from "../api/types";
+import { useSubmit } from "../hooks/useSubmit";
 import { emptyValues, parseNumberFields, type NumberValues } from "../lib/numberFields";
 import { ErrorMessage } from "./ErrorMessage";
 import { FoldedNumberFields } from "./FoldedNumberFields";
+import { InputField } from "./InputField";
+import { SubmitRow } from "./SubmitRow";
 
 /** GenerationConfig overrides worth a field; the server checks them and names any problem. */
 export const GENERATION_FIELDS = [
@@ -82,44 +85,30 @@ interface GenerateFormProps {
 export function GenerateForm({ seedDatasetId, onStarted }: GenerateFormProps) {
   const baseId = useId();
   const [values, setValues] = useState<GenerateFormValues>(INITIAL_GENERATE_VALUES);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const { request, problem } = parseGenerateForm(values);
-
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (!request || submitting) return;
-    setSubmitting(true);
-    setError(null);
-    try {
-      const accepted = await generateDataset(seedDatasetId, request);
-      onStarted(accepted.dataset_id);
-    } catch (failure) {
-      setError(failure);
-      setSubmitting(false);
-    }
-  }
+  const { submitting, error, onSubmit } = useSubmit(
+    request
+      ? async () => {
+          const accepted = await generateDataset(seedDatasetId, request);
+          onStarted(accepted.dataset_id);
+        }
+      : null,
+  );
 
   return (
-    <form onSubmit={handleSubmit} noValidate data-testid="generate-form" className="space-y-4">
+    <form onSubmit={onSubmit} noValidate data-testid="generate-form" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-[minmax(0,12rem)_minmax(0,1fr)]">
-        <div>
-          <label htmlFor={`${baseId}-count`} className="block text-sm font-medium text-slate-700">
-            Examples to generate
-          </label>
-          <input
-            id={`${baseId}-count`}
-            data-testid="generate-num-examples"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            step={1}
-            required
-            value={values.num_examples}
-            onChange={(event) => setValues({ ...values, num_examples: event.target.value })}
-            className="mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30"
-          />
-        </div>
+        <InputField
+          label="Examples to generate"
+          data-testid="generate-num-examples"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          required
+          value={values.num_examples}
+          onChange={(event) => setValues({ ...values, num_examples: event.target.value })}
+        />
         <fieldset>
           <legend className="block text-sm font-medium text-slate-700">Teacher</legend>
           <div className="mt-1 grid gap-2 sm:grid-cols-2">
@@ -156,19 +145,13 @@ export function GenerateForm({ seedDatasetId, onStarted }: GenerateFormProps) {
         testIdPrefix="generate"
         title="Generation settings"
       />
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-        <button
-          type="submit"
-          data-testid="generate-button"
-          disabled={Boolean(problem) || submitting}
-          className="inline-flex items-center justify-center rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
-        >
-          {submitting ? "Starting…" : "Generate"}
-        </button>
-        <p className="text-sm text-slate-500">
-          {problem ?? "Writes a new instruction dataset; this one stays as it is."}
-        </p>
-      </div>
+      <SubmitRow
+        label="Generate"
+        testId="generate-button"
+        submitting={submitting}
+        blocked={Boolean(problem)}
+        note={problem ?? "Writes a new instruction dataset; this one stays as it is."}
+      />
       {error !== null && <ErrorMessage error={error} title="Generation could not start" testId="generate-error" />}
     </form>
   );

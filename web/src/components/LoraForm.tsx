@@ -1,10 +1,13 @@
-import { useId, useState, type FormEvent } from "react";
+import { useState } from "react";
 
 import { startLora } from "../api/client";
 import type { LoraRequest } from "../api/types";
+import { useSubmit } from "../hooks/useSubmit";
 import { emptyValues, parseNumberFields, type NumberValues } from "../lib/numberFields";
 import { ErrorMessage } from "./ErrorMessage";
 import { FoldedNumberFields } from "./FoldedNumberFields";
+import { InputField } from "./InputField";
+import { SubmitRow } from "./SubmitRow";
 
 /** LoraTuningConfig overrides that decide how long a trial takes; the search space stays the server's. */
 export const LORA_FIELDS = [
@@ -80,70 +83,42 @@ interface LoraFormProps {
 
 /** Starts a LoRA fine-tuning job whose Bayesian search picks rank, alpha and learning rate. */
 export function LoraForm({ datasetId, onStarted }: LoraFormProps) {
-  const baseId = useId();
   const [values, setValues] = useState<LoraFormValues>(INITIAL_LORA_VALUES);
-  const [submitting, setSubmitting] = useState(false);
-  const [error, setError] = useState<unknown>(null);
   const { request, problem } = parseLoraForm(datasetId, values);
+  const { submitting, error, onSubmit } = useSubmit(
+    request
+      ? async () => {
+          const created = await startLora(request);
+          onStarted(created.job_id);
+        }
+      : null,
+  );
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (!request || submitting) return;
-    setSubmitting(true);
-    setError(null);
-    try {
-      const created = await startLora(request);
-      onStarted(created.job_id);
-    } catch (failure) {
-      setError(failure);
-      setSubmitting(false);
-    }
-  }
-
-  const inputClass =
-    "mt-1 block w-full rounded-md border border-slate-300 px-3 py-2 text-sm shadow-sm focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30";
   return (
-    <form onSubmit={handleSubmit} noValidate data-testid="lora-form" className="space-y-4">
+    <form onSubmit={onSubmit} noValidate data-testid="lora-form" className="space-y-4">
       <div className="grid gap-4 sm:grid-cols-[minmax(0,1fr)_minmax(0,10rem)]">
-        <div>
-          <label htmlFor={`${baseId}-base`} className="block text-sm font-medium text-slate-700">
-            Base model
-          </label>
-          <input
-            id={`${baseId}-base`}
-            data-testid="lora-base-model"
-            type="text"
-            placeholder="server default (smollm2)"
-            value={values.base_model}
-            onChange={(event) => setValues({ ...values, base_model: event.target.value })}
-            aria-describedby={`${baseId}-base-hint`}
-            className={`${inputClass} font-mono`}
-          />
-          <p id={`${baseId}-base-hint`} className="mt-1 text-xs text-slate-500">
-            A Hugging Face id, a directory the workers can read, or smollm2 (packaged with the server).
-          </p>
-        </div>
-        <div>
-          <label htmlFor={`${baseId}-trials`} className="block text-sm font-medium text-slate-700">
-            Trials
-          </label>
-          <input
-            id={`${baseId}-trials`}
-            data-testid="lora-n-trials"
-            type="number"
-            inputMode="numeric"
-            min={1}
-            step={1}
-            placeholder="default"
-            value={values.n_trials}
-            onChange={(event) => setValues({ ...values, n_trials: event.target.value })}
-            aria-describedby={`${baseId}-trials-hint`}
-            className={inputClass}
-          />
-          <p id={`${baseId}-trials-hint`} className="mt-1 text-xs text-slate-500">
-            Settings tried by the search.
-          </p>
-        </div>
+        <InputField
+          label="Base model"
+          hint="A Hugging Face id, a directory the workers can read, or smollm2 (packaged with the server)."
+          mono
+          data-testid="lora-base-model"
+          type="text"
+          placeholder="server default (smollm2)"
+          value={values.base_model}
+          onChange={(event) => setValues({ ...values, base_model: event.target.value })}
+        />
+        <InputField
+          label="Trials"
+          hint="Settings tried by the search."
+          data-testid="lora-n-trials"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          placeholder="default"
+          value={values.n_trials}
+          onChange={(event) => setValues({ ...values, n_trials: event.target.value })}
+        />
       </div>
       <FoldedNumberFields
         fields={LORA_FIELDS}
@@ -152,19 +127,13 @@ export function LoraForm({ datasetId, onStarted }: LoraFormProps) {
         testIdPrefix="lora"
         title="Training settings"
       />
-      <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-        <button
-          type="submit"
-          data-testid="lora-button"
-          disabled={Boolean(problem) || submitting}
-          className="inline-flex items-center justify-center rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
-        >
-          {submitting ? "Starting…" : "Fine-tune with LoRA"}
-        </button>
-        <p className="text-sm text-slate-500">
-          {problem ?? "Searches LoRA rank, alpha and learning rate; keeps the adapter with the lowest eval loss."}
-        </p>
-      </div>
+      <SubmitRow
+        label="Fine-tune with LoRA"
+        testId="lora-button"
+        submitting={submitting}
+        blocked={Boolean(problem)}
+        note={problem ?? "Searches LoRA rank, alpha and learning rate; keeps the adapter with the lowest eval loss."}
+      />
       {error !== null && <ErrorMessage error={error} title="Fine-tuning could not start" testId="lora-error" />}
     </form>
   );

@@ -1,9 +1,8 @@
-import { Link } from "react-router";
-
 import type { LoraJob } from "../api/types";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { finishedTrials, loraProgress } from "../lib/lora";
-import { ProgressBar } from "./ProgressBar";
+import { ProgressBar, statusTone } from "./ProgressBar";
+import { RowLink } from "./RowLink";
 import { StatusBadge } from "./StatusBadge";
 
 interface LoraJobListProps {
@@ -19,11 +18,11 @@ export function LoraJobList({ jobs, now, showDataset = true }: LoraJobListProps)
     <ul data-testid="lora-list" className="space-y-3">
       {jobs.map((job) => (
         <li key={job.job_id}>
-          <Link
+          <RowLink
             to={`/lora/${encodeURIComponent(job.job_id)}`}
             data-testid="lora-row"
             data-job-id={job.job_id}
-            className="grid grid-cols-[minmax(0,1fr)_auto] items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors hover:border-indigo-300 hover:bg-indigo-50/30 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(9rem,1fr)_auto]"
+            className="grid-cols-[minmax(0,1fr)_auto] gap-y-2 md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(9rem,1fr)_auto]"
           >
             <div className="col-span-2 min-w-0 md:col-span-1">
               <p className="truncate font-mono text-sm font-semibold text-slate-900" title={job.base_model}>
@@ -49,10 +48,10 @@ export function LoraJobList({ jobs, now, showDataset = true }: LoraJobListProps)
                 value={loraProgress(job)}
                 label={`Trials finished in LoRA job ${job.job_id}`}
                 size="sm"
-                tone={job.status === "error" ? "red" : job.status === "done" ? "emerald" : "indigo"}
+                tone={statusTone(job.status)}
               />
             </div>
-          </Link>
+          </RowLink>
         </li>
       ))}
     </ul>

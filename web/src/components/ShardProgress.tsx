@@ -1,4 +1,5 @@
 import type { ShardState } from "../api/types";
+import { DisclosureIcon } from "./DisclosureIcon";
 import { ProgressBar } from "./ProgressBar";
 import { StatusBadge } from "./StatusBadge";
 
@@ -34,14 +35,7 @@ export function ShardProgress({ shards, currentRound, totalRounds }: ShardProgre
             className="group rounded-lg border border-slate-200"
           >
             <summary className="flex cursor-pointer select-none flex-wrap items-center gap-x-3 gap-y-1 rounded-lg px-3 py-2 text-sm hover:bg-slate-50">
-              <svg
-                aria-hidden="true"
-                viewBox="0 0 20 20"
-                className="-mr-1 h-4 w-4 text-slate-500 transition-transform group-open:rotate-90"
-                fill="currentColor"
-              >
-                <path d="M7 5l6 5-6 5V5z" />
-              </svg>
+              <DisclosureIcon className="-mr-1" />
               <span className="font-medium text-slate-900">
                 Round {round + 1}
                 {totalRounds ? ` of ${totalRounds}` : ""}

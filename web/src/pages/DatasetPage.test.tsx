@@ -1,10 +1,11 @@
-import { act, fireEvent, render, screen, within } from "@testing-library/react";
+import { act, fireEvent, screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes, useParams } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { useParams } from "react-router";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
 import { httpError, makeInstructionDataset, makeLoraJob, makeReport } from "../test/fixtures";
+import { renderAt, withFakeTimers } from "../test/render";
 import { DATASET_REFRESH_MS, DatasetPage } from "./DatasetPage";
 
 vi.mock("../api/client", async (importOriginal) => {
@@ -27,24 +28,16 @@ function LoraStub() {
 }
 
 function renderPage(datasetId = "ds_seed") {
-  return render(
-    <MemoryRouter initialEntries={[`/datasets/${datasetId}`]}>
-      <Routes>
-        <Route path="/datasets/:datasetId" element={<DatasetPage />} />
-        <Route path="/lora/:jobId" element={<LoraStub />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+  return renderAt(`/datasets/${datasetId}`, {
+    "/datasets/:datasetId": <DatasetPage />,
+    "/lora/:jobId": <LoraStub />,
+  });
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true });
-  mocked.listLoraJobs.mockResolvedValue([]);
-});
+withFakeTimers();
 
-afterEach(() => {
-  vi.useRealTimers();
-  vi.resetAllMocks();
+beforeEach(() => {
+  mocked.listLoraJobs.mockResolvedValue([]);
 });
 
 describe("DatasetPage", () => {

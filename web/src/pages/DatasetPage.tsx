@@ -5,8 +5,10 @@ import { downloadDatasetUrl, getDataset, listLoraJobs, validateDataset } from ".
 import { LORA_TERMINAL_STATUSES, type Dataset, type LoraJob } from "../api/types";
 import { Card } from "../components/Card";
 import { DatasetPreview } from "../components/DatasetPreview";
+import { DetailFallback, DetailHeader } from "../components/DetailPage";
 import { DownloadIcon } from "../components/DownloadIcon";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
 import { GenerateForm } from "../components/GenerateForm";
 import { LoraForm } from "../components/LoraForm";
@@ -18,7 +20,6 @@ import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { datasetActions, fineTuneBlocker, hasDownloadableData, isDatasetBusy, kindLabel } from "../lib/datasets";
-import { errorStatus } from "../lib/errors";
 import { formatDateTime, formatRelative } from "../lib/format";
 
 /** Generation and validation move fast on a small dataset: refresh often while one runs. */
@@ -49,25 +50,15 @@ function DatasetView({ datasetId }: { datasetId: string }) {
   usePageTitle(dataset ? dataset.name : `Dataset ${datasetId}`);
 
   if (!dataset) {
-    const missing = poll.error && errorStatus(poll.error) === 404;
     return (
-      <div className="space-y-4" aria-busy={!missing}>
-        <h1 className="text-2xl font-semibold text-slate-900">{missing ? "Dataset not found" : "Dataset"}</h1>
-        {poll.error !== null && (
-          <ErrorMessage
-            error={poll.error}
-            title={missing ? undefined : "Could not load the dataset; retrying"}
-            testId="dataset-load-error"
-          />
-        )}
-        {missing ? (
-          <Link to="/datasets" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
-            See all datasets
-          </Link>
-        ) : (
-          <div className="h-48 animate-pulse rounded-xl bg-slate-200/60" />
-        )}
-      </div>
+      <DetailFallback
+        error={poll.error}
+        title="Dataset"
+        notFoundTitle="Dataset not found"
+        retryTitle="Could not load the dataset; retrying"
+        errorTestId="dataset-load-error"
+        back={{ to: "/datasets", label: "See all datasets" }}
+      />
     );
   }
 
@@ -91,23 +82,19 @@ function DatasetView({ datasetId }: { datasetId: string }) {
 
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="min-w-0">
-          <Link to="/datasets" className="text-sm font-medium text-indigo-700 hover:underline">
-            ← Datasets
-          </Link>
-          <h1
-            className="mt-1 break-words text-2xl font-semibold tracking-tight text-slate-900"
-            data-testid="dataset-name"
-            title={dataset.name}
-          >
-            {dataset.name}
-          </h1>
-        </div>
-        <p className="text-xs text-slate-500" data-testid="dataset-refresh-note" aria-live="polite">
-          {poll.polling ? `Refreshing every ${DATASET_REFRESH_MS / 1000} s` : "Up to date"}
-        </p>
-      </div>
+      <DetailHeader
+        back={{ to: "/datasets", label: "Datasets" }}
+        note={poll.polling ? `Refreshing every ${DATASET_REFRESH_MS / 1000} s` : "Up to date"}
+        noteTestId="dataset-refresh-note"
+      >
+        <h1
+          className="mt-1 break-words text-2xl font-semibold tracking-tight text-slate-900"
+          data-testid="dataset-name"
+          title={dataset.name}
+        >
+          {dataset.name}
+        </h1>
+      </DetailHeader>
 
       {poll.error !== null && (
         <ErrorMessage error={poll.error} title="The last refresh failed; retrying" testId="dataset-load-error" />
@@ -158,14 +145,7 @@ function DatasetView({ datasetId }: { datasetId: string }) {
       </Card>
 
       {dataset.status === "error" && (
-        <div
-          role="alert"
-          data-testid="dataset-error"
-          className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
-        >
-          <p className="font-semibold">The last job on this dataset failed</p>
-          <p className="mt-1 whitespace-pre-wrap break-words">{dataset.error || "The server gave no reason."}</p>
-        </div>
+        <FailureNotice title="The last job on this dataset failed" reason={dataset.error} testId="dataset-error" />
       )}
 
       {(validated || dataset.status === "VALIDATING") && (

@@ -1,9 +1,9 @@
-import { fireEvent, render, screen, within } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { fireEvent, screen, within } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
 import { httpError, makeDataset, makeInstructionDataset, makeLoraJob } from "../test/fixtures";
+import { renderAt } from "../test/render";
 import { DatasetsPage } from "./DatasetsPage";
 
 vi.mock("../api/client");
@@ -11,13 +11,7 @@ vi.mock("../api/client");
 const mocked = vi.mocked(api);
 
 function renderPage() {
-  return render(
-    <MemoryRouter initialEntries={["/datasets"]}>
-      <Routes>
-        <Route path="/datasets" element={<DatasetsPage />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+  return renderAt("/datasets", { "/datasets": <DatasetsPage /> });
 }
 
 function chooseFile(file: File) {
@@ -26,10 +20,6 @@ function chooseFile(file: File) {
 
 beforeEach(() => {
   mocked.listLoraJobs.mockResolvedValue([]);
-});
-
-afterEach(() => {
-  vi.resetAllMocks();
 });
 
 describe("DatasetsPage", () => {

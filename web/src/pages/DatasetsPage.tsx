@@ -1,33 +1,27 @@
-import { useEffect, useRef, useState } from "react";
 import { Link } from "react-router";
 
-import { listDatasets, listLoraJobs, uploadDataset } from "../api/client";
+import { listDatasets, listLoraJobs } from "../api/client";
 import { LORA_TERMINAL_STATUSES, type Dataset, type LoraJob } from "../api/types";
 import { Card } from "../components/Card";
+import { DatasetUpload } from "../components/DatasetUpload";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { FileDrop } from "../components/FileDrop";
+import { ListSkeleton } from "../components/ListSkeleton";
 import { LoraJobList } from "../components/LoraJobList";
 import { ProgressBar } from "../components/ProgressBar";
+import { RowLink } from "../components/RowLink";
 import { StatusBadge } from "../components/StatusBadge";
+import { useDatasetUpload } from "../hooks/useDatasetUpload";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { isDatasetBusy, kindLabel } from "../lib/datasets";
 import { formatDateTime, formatRelative } from "../lib/format";
-import { validateDatasetFile } from "../lib/validateFile";
 
 export const LIST_REFRESH_MS = 5000;
 
 const INSTRUCTIONS_HINT =
   "For fine-tuning: instruction tasks with an instruction and an output column (input optional), " +
   "or self-instruct’s seed tasks (instruction + instances).";
-
-type UploadState =
-  | { phase: "idle" }
-  | { phase: "rejected"; message: string }
-  | { phase: "uploading"; fileName: string; fraction: number }
-  | { phase: "failed"; fileName: string; error: unknown }
-  | { phase: "ready"; dataset: Dataset };
 
 const anyBusy = (datasets: Dataset[]) => datasets.some((dataset) => isDatasetBusy(dataset.status));
 const anyTuning = (jobs: LoraJob[]) => jobs.some((job) => !LORA_TERMINAL_STATUSES.includes(job.status));
@@ -37,37 +31,7 @@ export function DatasetsPage() {
   const datasetsPoll = usePolling((signal) => listDatasets({ signal }), LIST_REFRESH_MS, anyBusy);
   const loraPoll = usePolling((signal) => listLoraJobs({ signal }), LIST_REFRESH_MS, anyTuning);
   const now = useNow(5000);
-  const [upload, setUpload] = useState<UploadState>({ phase: "idle" });
-  const uploadAbort = useRef<AbortController | null>(null);
-  const refreshDatasets = datasetsPoll.refresh;
-
-  useEffect(() => () => uploadAbort.current?.abort(), []);
-
-  function handleFile(file: File) {
-    uploadAbort.current?.abort();
-    const problem = validateDatasetFile(file);
-    if (problem) {
-      setUpload({ phase: "rejected", message: problem });
-      return;
-    }
-    const controller = new AbortController();
-    uploadAbort.current = controller;
-    setUpload({ phase: "uploading", fileName: file.name, fraction: 0 });
-    uploadDataset(
-      file,
-      (fraction) => {
-        if (!controller.signal.aborted) setUpload({ phase: "uploading", fileName: file.name, fraction });
-      },
-      { signal: controller.signal },
-    )
-      .then((dataset) => {
-        setUpload({ phase: "ready", dataset });
-        refreshDatasets();
-      })
-      .catch((error) => {
-        if (!controller.signal.aborted) setUpload({ phase: "failed", fileName: file.name, error });
-      });
-  }
+  const { upload, start: handleFile } = useDatasetUpload(datasetsPoll.refresh);
 
   const datasets = datasetsPoll.data;
   const jobs = loraPoll.data;
@@ -84,32 +48,7 @@ export function DatasetsPage() {
       </div>
 
       <Card title="Upload instruction tasks" testId="dataset-upload-card">
-        <FileDrop
-          onFile={handleFile}
-          disabled={upload.phase === "uploading"}
-          currentName={uploaded ? uploaded.name : "fileName" in upload ? upload.fileName : undefined}
-          hint={INSTRUCTIONS_HINT}
-        />
-        <div className="mt-4 space-y-4 empty:hidden">
-          {upload.phase === "uploading" && (
-            <ProgressBar
-              value={upload.fraction * 100}
-              label={`Uploading ${upload.fileName}`}
-              testId="upload-progress"
-            />
-          )}
-          {upload.phase === "rejected" && (
-            <p
-              role="alert"
-              data-testid="upload-error"
-              className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900"
-            >
-              {upload.message}
-            </p>
-          )}
-          {upload.phase === "failed" && (
-            <ErrorMessage error={upload.error} title={`Could not use ${upload.fileName}`} testId="upload-error" />
-          )}
+        <DatasetUpload upload={upload} onFile={handleFile} hint={INSTRUCTIONS_HINT}>
           {uploaded && (
             <div
               data-testid="uploaded-dataset"
@@ -128,7 +67,7 @@ export function DatasetsPage() {
               </Link>
             </div>
           )}
-        </div>
+        </DatasetUpload>
       </Card>
 
       <section aria-labelledby="datasets-heading" className="space-y-3">
@@ -138,7 +77,7 @@ export function DatasetsPage() {
         {datasetsPoll.error !== null && (
           <ErrorMessage error={datasetsPoll.error} title="Could not load the datasets" testId="datasets-error" />
         )}
-        {!datasets && datasetsPoll.loading && <Skeleton label="Loading datasets" />}
+        {!datasets && datasetsPoll.loading && <ListSkeleton label="Loading datasets" rows={2} rowHeight="h-20" />}
         {datasets && datasets.length === 0 && (
           <p
             data-testid="datasets-empty"
@@ -165,7 +104,7 @@ export function DatasetsPage() {
         {loraPoll.error !== null && (
           <ErrorMessage error={loraPoll.error} title="Could not load the LoRA jobs" testId="lora-list-error" />
         )}
-        {!jobs && loraPoll.loading && <Skeleton label="Loading LoRA jobs" />}
+        {!jobs && loraPoll.loading && <ListSkeleton label="Loading LoRA jobs" rows={2} rowHeight="h-20" />}
         {jobs && jobs.length === 0 && (
           <p
             data-testid="lora-empty"
@@ -182,11 +121,11 @@ export function DatasetsPage() {
 
 function DatasetRow({ dataset, now }: { dataset: Dataset; now: number }) {
   return (
-    <Link
+    <RowLink
       to={`/datasets/${encodeURIComponent(dataset.dataset_id)}`}
       data-testid="dataset-row"
       data-dataset-id={dataset.dataset_id}
-      className="grid grid-cols-1 items-center gap-x-4 gap-y-1.5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors hover:border-indigo-300 hover:bg-indigo-50/30 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:grid-cols-[minmax(0,1.6fr)_minmax(0,1fr)_auto]"
+      className="grid-cols-1 gap-y-1.5 md:grid-cols-[minmax(0,1.6fr)_minmax(0,1fr)_auto]"
     >
       <div className="min-w-0">
         <p className="truncate text-sm font-semibold text-slate-900" title={dataset.name}>
@@ -219,16 +158,6 @@ function DatasetRow({ dataset, now }: { dataset: Dataset; now: number }) {
           {dataset.error}
         </p>
       )}
-    </Link>
-  );
-}
-
-function Skeleton({ label }: { label: string }) {
-  return (
-    <ul className="space-y-3" aria-busy="true" aria-label={label}>
-      {[0, 1].map((i) => (
-        <li key={i} className="h-20 animate-pulse rounded-xl bg-slate-200/60" />
-      ))}
-    </ul>
+    </RowLink>
   );
 }

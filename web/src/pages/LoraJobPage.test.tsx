@@ -1,9 +1,9 @@
-import { act, render, screen } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, screen } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
 import { httpError, makeLoraJob, makeTrial } from "../test/fixtures";
+import { renderAt, withFakeTimers } from "../test/render";
 import { LORA_REFRESH_MS, LoraJobPage } from "./LoraJobPage";
 
 vi.mock("../api/client", async (importOriginal) => {
@@ -14,23 +14,10 @@ vi.mock("../api/client", async (importOriginal) => {
 const getLoraJob = vi.mocked(api.getLoraJob);
 
 function renderPage(jobId = "lora_1") {
-  return render(
-    <MemoryRouter initialEntries={[`/lora/${jobId}`]}>
-      <Routes>
-        <Route path="/lora/:jobId" element={<LoraJobPage />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+  return renderAt(`/lora/${jobId}`, { "/lora/:jobId": <LoraJobPage /> });
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.resetAllMocks();
-});
+withFakeTimers();
 
 const DONE = makeLoraJob({
   status: "done",

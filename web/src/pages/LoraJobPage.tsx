@@ -4,16 +4,17 @@ import { downloadAdapterUrl, getLoraJob } from "../api/client";
 import { LORA_TERMINAL_STATUSES, type LoraJob } from "../api/types";
 import { Card } from "../components/Card";
 import { CodeSnippet } from "../components/CodeSnippet";
-import { DownloadIcon } from "../components/DownloadIcon";
+import { DetailFallback, DetailHeader } from "../components/DetailPage";
+import { DownloadLink } from "../components/DownloadLink";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
-import { ProgressBar } from "../components/ProgressBar";
+import { ProgressBar, statusTone } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { TrialsTable } from "../components/TrialsTable";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
-import { errorStatus } from "../lib/errors";
 import { formatDateTime, formatNumber, formatRelative } from "../lib/format";
 import { adapterSnippet, finishedTrials, formatLearningRate, loraProgress } from "../lib/lora";
 
@@ -30,42 +31,28 @@ export function LoraJobPage() {
   const job = poll.data;
 
   if (!job) {
-    const missing = poll.error && errorStatus(poll.error) === 404;
     return (
-      <div className="space-y-4" aria-busy={!missing}>
-        <h1 className="text-2xl font-semibold text-slate-900">{missing ? "LoRA job not found" : "LoRA fine-tuning"}</h1>
-        {poll.error !== null && (
-          <ErrorMessage
-            error={poll.error}
-            title={missing ? undefined : "Could not load the job; retrying"}
-            testId="lora-load-error"
-          />
-        )}
-        {missing ? (
-          <Link to="/datasets" className="text-sm font-medium text-indigo-700 underline underline-offset-2">
-            See datasets and LoRA jobs
-          </Link>
-        ) : (
-          <div className="h-48 animate-pulse rounded-xl bg-slate-200/60" />
-        )}
-      </div>
+      <DetailFallback
+        error={poll.error}
+        title="LoRA fine-tuning"
+        notFoundTitle="LoRA job not found"
+        retryTitle="Could not load the job; retrying"
+        errorTestId="lora-load-error"
+        back={{ to: "/datasets", label: "See datasets and LoRA jobs" }}
+      />
     );
   }
 
   const best = job.best_trial;
   return (
     <div className="space-y-6">
-      <div className="flex flex-wrap items-end justify-between gap-3">
-        <div className="min-w-0">
-          <Link to="/datasets" className="text-sm font-medium text-indigo-700 hover:underline">
-            ← Datasets
-          </Link>
-          <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">LoRA fine-tuning</h1>
-        </div>
-        <p className="text-xs text-slate-500" data-testid="lora-refresh-note" aria-live="polite">
-          {poll.polling ? `Refreshing every ${LORA_REFRESH_MS / 1000} s` : "Finished: no longer refreshing"}
-        </p>
-      </div>
+      <DetailHeader
+        back={{ to: "/datasets", label: "Datasets" }}
+        note={poll.polling ? `Refreshing every ${LORA_REFRESH_MS / 1000} s` : "Finished: no longer refreshing"}
+        noteTestId="lora-refresh-note"
+      >
+        <h1 className="mt-1 text-2xl font-semibold tracking-tight text-slate-900">LoRA fine-tuning</h1>
+      </DetailHeader>
 
       {poll.error !== null && (
         <ErrorMessage error={poll.error} title="The last refresh failed; retrying" testId="lora-load-error" />
@@ -83,7 +70,7 @@ export function LoraJobPage() {
             value={loraProgress(job)}
             label="Trials finished"
             testId="lora-progress"
-            tone={job.status === "error" ? "red" : job.status === "done" ? "emerald" : "indigo"}
+            tone={statusTone(job.status)}
           />
           <p className="mt-1 text-xs text-slate-500" data-testid="lora-trials-count">
             {finishedTrials(job)} of {job.n_trials} trials finished
@@ -109,14 +96,7 @@ export function LoraJobPage() {
       </Card>
 
       {job.status === "error" && (
-        <div
-          role="alert"
-          data-testid="lora-job-error"
-          className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
-        >
-          <p className="font-semibold">Fine-tuning failed</p>
-          <p className="mt-1 whitespace-pre-wrap break-words">{job.error || "The server gave no reason."}</p>
-        </div>
+        <FailureNotice title="Fine-tuning failed" reason={job.error} testId="lora-job-error" />
       )}
 
       {job.status === "done" && (
@@ -129,15 +109,9 @@ export function LoraJobPage() {
                 loss <span className="font-semibold tabular-nums">{formatNumber(best.eval_loss, 4)}</span>.
               </p>
             )}
-            <a
-              href={job.download_url ?? downloadAdapterUrl(job.job_id)}
-              download
-              data-testid="download-adapter"
-              className="inline-flex items-center gap-2 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-            >
-              <DownloadIcon />
+            <DownloadLink href={job.download_url ?? downloadAdapterUrl(job.job_id)} testId="download-adapter">
               Download adapter (.zip)
-            </a>
+            </DownloadLink>
             <div>
               <h3 className="mb-2 text-sm font-medium text-slate-700">Use it in Python</h3>
               <CodeSnippet code={adapterSnippet(job)} testId="adapter-snippet" />

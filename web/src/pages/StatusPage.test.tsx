@@ -1,9 +1,9 @@
-import { act, render, screen, within } from "@testing-library/react";
-import { MemoryRouter, Route, Routes } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { act, screen, within } from "@testing-library/react";
+import { describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
 import { httpError, makeRounds, makeTask } from "../test/fixtures";
+import { renderAt, withFakeTimers } from "../test/render";
 import { REFRESH_MS, StatusPage } from "./StatusPage";
 
 vi.mock("../api/client", async (importOriginal) => {
@@ -14,23 +14,10 @@ vi.mock("../api/client", async (importOriginal) => {
 const getTask = vi.mocked(api.getTask);
 
 function renderPage(taskId = "t1") {
-  return render(
-    <MemoryRouter initialEntries={[`/status/${taskId}`]}>
-      <Routes>
-        <Route path="/status/:taskId" element={<StatusPage />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+  return renderAt(`/status/${taskId}`, { "/status/:taskId": <StatusPage /> });
 }
 
-beforeEach(() => {
-  vi.useFakeTimers({ shouldAdvanceTime: true });
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.resetAllMocks();
-});
+withFakeTimers();
 
 describe("StatusPage", () => {
   it("refreshes every 5 s and stops once the task is done", async () => {

@@ -3,13 +3,14 @@ import { Link, useParams } from "react-router";
 import { downloadModelUrl, getTask } from "../api/client";
 import { TERMINAL_STATUSES, type TaskDetail } from "../api/types";
 import { Card } from "../components/Card";
-import { DownloadIcon } from "../components/DownloadIcon";
+import { DownloadLink } from "../components/DownloadLink";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
 import { LoadModelSnippet } from "../components/LoadModelSnippet";
 import { MetricsChart } from "../components/MetricsChart";
 import { MetricsTable } from "../components/MetricsTable";
-import { ProgressBar } from "../components/ProgressBar";
+import { ProgressBar, statusTone } from "../components/ProgressBar";
 import { ShardProgress } from "../components/ShardProgress";
 import { StatusBadge } from "../components/StatusBadge";
 import { useNow } from "../hooks/useNow";
@@ -84,7 +85,7 @@ export function StatusPage() {
             value={task.progress}
             label="Training progress"
             testId="task-progress"
-            tone={task.status === "error" ? "red" : task.status === "done" ? "emerald" : "indigo"}
+            tone={statusTone(task.status)}
           />
         </div>
         <dl className="mt-5 grid gap-x-6 gap-y-3 text-sm sm:grid-cols-2 lg:grid-cols-3">
@@ -122,29 +123,14 @@ export function StatusPage() {
         </dl>
       </Card>
 
-      {task.status === "error" && (
-        <div
-          role="alert"
-          data-testid="task-error"
-          className="rounded-xl border border-red-200 bg-red-50 p-4 text-sm text-red-900"
-        >
-          <p className="font-semibold">Training failed</p>
-          <p className="mt-1 whitespace-pre-wrap break-words">{task.error || "The server gave no reason."}</p>
-        </div>
-      )}
+      {task.status === "error" && <FailureNotice title="Training failed" reason={task.error} testId="task-error" />}
 
       {task.status === "done" && (
         <Card title="Your model" testId="result-card">
           <div className="space-y-4">
-            <a
-              href={downloadModelUrl(task.task_id)}
-              download
-              data-testid="download-model"
-              className="inline-flex items-center gap-2 rounded-lg bg-indigo-600 px-4 py-2.5 text-sm font-semibold text-white shadow-sm hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600"
-            >
-              <DownloadIcon />
+            <DownloadLink href={downloadModelUrl(task.task_id)} testId="download-model">
               Download model (.zip)
-            </a>
+            </DownloadLink>
             <div>
               <h3 className="mb-2 text-sm font-medium text-slate-700">Use it in Python</h3>
               <LoadModelSnippet kind={task.kind} />

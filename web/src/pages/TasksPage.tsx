@@ -3,7 +3,9 @@ import { Link } from "react-router";
 import { listTasks } from "../api/client";
 import { TERMINAL_STATUSES, type TaskSummary } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { ProgressBar } from "../components/ProgressBar";
+import { ListSkeleton } from "../components/ListSkeleton";
+import { ProgressBar, statusTone } from "../components/ProgressBar";
+import { RowLink } from "../components/RowLink";
 import { StatusBadge } from "../components/StatusBadge";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
@@ -35,13 +37,7 @@ export function TasksPage() {
 
       {poll.error !== null && <ErrorMessage error={poll.error} title="Could not load the tasks" testId="tasks-error" />}
 
-      {!tasks && poll.loading && (
-        <ul className="space-y-3" aria-busy="true" aria-label="Loading tasks">
-          {[0, 1, 2].map((i) => (
-            <li key={i} className="h-24 animate-pulse rounded-xl bg-slate-200/60" />
-          ))}
-        </ul>
-      )}
+      {!tasks && poll.loading && <ListSkeleton label="Loading tasks" rows={3} rowHeight="h-24" />}
 
       {tasks && tasks.length === 0 && (
         <div
@@ -62,11 +58,11 @@ export function TasksPage() {
         <ul data-testid="task-list" className="space-y-3">
           {tasks.map((task) => (
             <li key={task.task_id}>
-              <Link
+              <RowLink
                 to={`/status/${encodeURIComponent(task.task_id)}`}
                 data-testid="task-row"
                 data-task-id={task.task_id}
-                className="grid grid-cols-[minmax(0,1fr)_auto] items-center gap-x-4 gap-y-2 rounded-xl border border-slate-200 bg-white p-4 shadow-sm transition-colors hover:border-indigo-300 hover:bg-indigo-50/30 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(9rem,1fr)_auto]"
+                className="grid-cols-[minmax(0,1fr)_auto] gap-y-2 md:grid-cols-[minmax(0,1.4fr)_minmax(0,1fr)_minmax(9rem,1fr)_auto]"
               >
                 <div className="min-w-0">
                   <p className="truncate font-mono text-sm font-semibold text-slate-900">{task.model_type}</p>
@@ -86,7 +82,7 @@ export function TasksPage() {
                     value={task.progress}
                     label={`Progress of task ${task.task_id}`}
                     size="sm"
-                    tone={task.status === "error" ? "red" : task.status === "done" ? "emerald" : "indigo"}
+                    tone={statusTone(task.status)}
                   />
                 </div>
                 {task.status === "error" && task.error && (
@@ -94,7 +90,7 @@ export function TasksPage() {
                     {task.error}
                   </p>
                 )}
-              </Link>
+              </RowLink>
             </li>
           ))}
         </ul>

@@ -1,10 +1,11 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { MemoryRouter, Route, Routes, useParams } from "react-router";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { useParams } from "react-router";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
 import { MODEL_TYPES, httpError, makeDataset } from "../test/fixtures";
+import { renderAt } from "../test/render";
 import { TrainPage } from "./TrainPage";
 
 vi.mock("../api/client");
@@ -17,14 +18,7 @@ function StatusStub() {
 }
 
 function renderPage() {
-  return render(
-    <MemoryRouter initialEntries={["/train"]}>
-      <Routes>
-        <Route path="/train" element={<TrainPage />} />
-        <Route path="/status/:taskId" element={<StatusStub />} />
-      </Routes>
-    </MemoryRouter>,
-  );
+  return renderAt("/train", { "/train": <TrainPage />, "/status/:taskId": <StatusStub /> });
 }
 
 function csvFile(name = "reviews.csv", content = "text,label\ngreat,pos\nawful,neg\n") {
@@ -37,10 +31,6 @@ function chooseFile(file: File) {
 
 beforeEach(() => {
   mocked.listModelTypes.mockResolvedValue(MODEL_TYPES);
-});
-
-afterEach(() => {
-  vi.resetAllMocks();
 });
 
 describe("TrainPage", () => {

@@ -1,27 +1,21 @@
-import { useCallback, useEffect, useRef, useState, type FormEvent } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useNavigate } from "react-router";
 
-import { listModelTypes, startTraining, uploadDataset } from "../api/client";
+import { listModelTypes, startTraining } from "../api/client";
 import type { Dataset, ModelType, TrainRequest } from "../api/types";
 import { AdvancedOptions, EMPTY_ADVANCED, parseAdvanced, type AdvancedValues } from "../components/AdvancedOptions";
 import { Card } from "../components/Card";
 import { ColumnMapping, mappingProblem, requiredRoles, type ColumnChoice } from "../components/ColumnMapping";
 import { DatasetPreview } from "../components/DatasetPreview";
+import { DatasetUpload } from "../components/DatasetUpload";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { FileDrop } from "../components/FileDrop";
 import { ModelSelector, suggestModel } from "../components/ModelSelector";
-import { ProgressBar } from "../components/ProgressBar";
+import { SubmitRow } from "../components/SubmitRow";
+import { useDatasetUpload } from "../hooks/useDatasetUpload";
 import { usePageTitle } from "../hooks/usePageTitle";
-import { validateDatasetFile } from "../lib/validateFile";
+import { useSubmit } from "../hooks/useSubmit";
 
 type ModelsState = { phase: "loading" } | { phase: "ready"; models: ModelType[] } | { phase: "failed"; error: unknown };
-
-type UploadState =
-  | { phase: "idle" }
-  | { phase: "rejected"; message: string }
-  | { phase: "uploading"; fileName: string; fraction: number }
-  | { phase: "failed"; fileName: string; error: unknown }
-  | { phase: "ready"; dataset: Dataset };
 
 function detectedColumns(dataset: Dataset): ColumnChoice {
   const known = (column: string | null) => (column && dataset.columns.includes(column) ? column : undefined);
@@ -38,13 +32,13 @@ export function TrainPage() {
 
   const [models, setModels] = useState<ModelsState>({ phase: "loading" });
   const [pickedModel, setPickedModel] = useState<string | null>(null);
-  const [upload, setUpload] = useState<UploadState>({ phase: "idle" });
   const [columns, setColumns] = useState<ColumnChoice>({});
   const [editingColumns, setEditingColumns] = useState(false);
   const [advanced, setAdvanced] = useState<AdvancedValues>(EMPTY_ADVANCED);
-  const [submitting, setSubmitting] = useState(false);
-  const [submitError, setSubmitError] = useState<unknown>(null);
-  const uploadAbort = useRef<AbortController | null>(null);
+  const { upload, start: startUpload } = useDatasetUpload((dataset) => {
+    setColumns(detectedColumns(dataset));
+    setEditingColumns(false);
+  });
 
   const loadModels = useCallback((signal?: AbortSignal) => {
     setModels({ phase: "loading" });
@@ -58,39 +52,8 @@ export function TrainPage() {
   useEffect(() => {
     const controller = new AbortController();
     loadModels(controller.signal);
-    return () => {
-      controller.abort();
-      uploadAbort.current?.abort();
-    };
+    return () => controller.abort();
   }, [loadModels]);
-
-  function handleFile(file: File) {
-    uploadAbort.current?.abort();
-    setSubmitError(null);
-    const problem = validateDatasetFile(file);
-    if (problem) {
-      setUpload({ phase: "rejected", message: problem });
-      return;
-    }
-    const controller = new AbortController();
-    uploadAbort.current = controller;
-    setUpload({ phase: "uploading", fileName: file.name, fraction: 0 });
-    uploadDataset(
-      file,
-      (fraction) => {
-        if (!controller.signal.aborted) setUpload({ phase: "uploading", fileName: file.name, fraction });
-      },
-      { signal: controller.signal },
-    )
-      .then((dataset) => {
-        setUpload({ phase: "ready", dataset });
-        setColumns(detectedColumns(dataset));
-        setEditingColumns(false);
-      })
-      .catch((error) => {
-        if (!controller.signal.aborted) setUpload({ phase: "failed", fileName: file.name, error });
-      });
-  }
 
   const modelList = models.phase === "ready" ? models.models : [];
   const dataset = upload.phase === "ready" ? upload.dataset : null;
@@ -111,65 +74,39 @@ export function TrainPage() {
       ? "Choose a model."
       : (showMapping && mappingProblem(model.kind, columns)) || advancedParsed.problem;
 
-  async function handleSubmit(event: FormEvent) {
-    event.preventDefault();
-    if (blocker || !dataset || !model || submitting) return;
-    const request: TrainRequest = {
-      model_type: model.model_type,
-      dataset_id: dataset.dataset_id,
-      ...advancedParsed.request,
-    };
-    if (showMapping) {
-      for (const role of requiredRoles(model.kind)) request[role] = columns[role];
-    }
-    setSubmitting(true);
-    setSubmitError(null);
-    try {
-      const accepted = await startTraining(request);
-      navigate(`/status/${encodeURIComponent(accepted.task_id)}`);
-    } catch (error) {
-      setSubmitError(error);
-      setSubmitting(false);
-    }
+  const train =
+    blocker || !dataset || !model
+      ? null
+      : async () => {
+          const request: TrainRequest = {
+            model_type: model.model_type,
+            dataset_id: dataset.dataset_id,
+            ...advancedParsed.request,
+          };
+          if (showMapping) {
+            for (const role of requiredRoles(model.kind)) request[role] = columns[role];
+          }
+          const accepted = await startTraining(request);
+          navigate(`/status/${encodeURIComponent(accepted.task_id)}`);
+        };
+  const { submitting, error: submitError, onSubmit, clearError } = useSubmit(train);
+
+  function handleFile(file: File) {
+    clearError();
+    startUpload(file);
   }
 
   return (
-    <form onSubmit={handleSubmit} className="space-y-6" noValidate>
+    <form onSubmit={onSubmit} className="space-y-6" noValidate>
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">Train a model</h1>
         <p className="mt-1 text-slate-600">Upload labelled examples, check the model, press Train. No code needed.</p>
       </div>
 
       <Card title="1. Your data" testId="upload-card">
-        <FileDrop
-          onFile={handleFile}
-          disabled={upload.phase === "uploading" || submitting}
-          currentName={
-            upload.phase === "ready" ? upload.dataset.name : "fileName" in upload ? upload.fileName : undefined
-          }
-        />
-        <div className="mt-4 space-y-4 empty:hidden">
-          {upload.phase === "uploading" && (
-            <ProgressBar
-              value={upload.fraction * 100}
-              label={`Uploading ${upload.fileName}`}
-              testId="upload-progress"
-            />
-          )}
-          {upload.phase === "rejected" && (
-            <p
-              role="alert"
-              data-testid="upload-error"
-              className="rounded-lg border border-red-200 bg-red-50 p-3 text-sm text-red-900"
-            >
-              {upload.message}
-            </p>
-          )}
-          {upload.phase === "failed" && (
-            <ErrorMessage error={upload.error} title={`Could not use ${upload.fileName}`} testId="upload-error" />
-          )}
+        <DatasetUpload upload={upload} onFile={handleFile} disabled={submitting}>
           {dataset && <DatasetPreview dataset={dataset} />}
-        </div>
+        </DatasetUpload>
       </Card>
 
       <Card title="2. Model" testId="model-card">
@@ -242,20 +179,17 @@ export function TrainPage() {
       <Card title="3. Train" testId="train-card">
         <div className="space-y-4">
           <AdvancedOptions value={advanced} onChange={setAdvanced} defaultSource={model?.default_source} />
-          <div className="flex flex-col gap-3 sm:flex-row sm:items-center">
-            <button
-              type="submit"
-              data-testid="train-button"
-              disabled={Boolean(blocker) || submitting}
-              aria-describedby="train-blocker"
-              className="inline-flex items-center justify-center rounded-lg bg-indigo-600 px-5 py-2.5 text-sm font-semibold text-white shadow-sm transition-colors hover:bg-indigo-700 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 disabled:cursor-not-allowed disabled:bg-slate-300 disabled:text-slate-600"
-            >
-              {submitting ? "Starting…" : "Train model"}
-            </button>
-            <p id="train-blocker" className="text-sm text-slate-500" data-testid="train-blocker">
-              {blocker || (submitting ? "" : `Ready: ${model?.model_type} on ${dataset?.rows.toLocaleString()} rows.`)}
-            </p>
-          </div>
+          <SubmitRow
+            label="Train model"
+            testId="train-button"
+            submitting={submitting}
+            blocked={Boolean(blocker)}
+            note={
+              blocker || (submitting ? "" : `Ready: ${model?.model_type} on ${dataset?.rows.toLocaleString()} rows.`)
+            }
+            noteId="train-blocker"
+            noteTestId="train-blocker"
+          />
           {submitError !== null && (
             <ErrorMessage error={submitError} title="Training could not start" testId="train-error" />
           )}
