@@ -1,40 +1,25 @@
 """A newcomer trains a model through the web UI of a real `trainnet serve`, driven by headless Chromium.
 
 Relies on two fixtures from tests/conftest.py: `live_server` (base URL of a running server with embedded
-workers and a built web/dist) and `artifacts_dir` (a pathlib.Path where screenshots are saved).
+workers and a built web/dist) and `artifacts_dir` (a pathlib.Path where screenshots are saved); the browser
+and pages come from tests/browser/conftest.py.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import os
 import re
-import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Page, Response, expect
 
-from tests.conftest import missing_tool
+from tests.browser.conftest import detail_lines, download_zip, screenshot_both_sizes
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = os.environ.get("TRAINNET_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1280, "height": 800}
 TRAINING_TIMEOUT_MS = 240_000
 
 POSITIVE = [
@@ -74,43 +59,10 @@ def text_csv(rows: int = 40) -> bytes:
     return out.getvalue().encode()
 
 
-def detail_lines(response: Response) -> list[str]:
-    """The messages of a `{"detail": ...}` error body: the string itself, or each `msg` of a validation list."""
-    detail = response.json()["detail"]
-    if isinstance(detail, str):
-        return [detail]
-    return [item["msg"] if isinstance(item, dict) else str(item) for item in detail]
-
-
-def screenshot_both_sizes(page: Page, artifacts_dir: Path, name: str) -> None:
-    for size in (PHONE, DESKTOP):
-        page.set_viewport_size(size)
-        page.wait_for_timeout(300)  # let the layout settle after the resize
-        page.screenshot(path=artifacts_dir / f"{name}-{size['width']}x{size['height']}.png", full_page=True)
-    page.set_viewport_size(DESKTOP)
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        missing_tool(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TRAINNET_CHROMIUM)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def web_page(chromium: Browser, live_server: str) -> Iterator[Page]:
-    """A fresh page on the live server; fails the test if the app threw an uncaught JavaScript error."""
-    context = chromium.new_context(base_url=live_server, viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield page
-    context.close()
-    assert not page_errors, f"uncaught errors in the page: {page_errors}"
+def app_url(live_server: str) -> str:
+    """The pages of this module open the shared live server."""
+    return live_server
 
 
 def upload(page: Page, path: Path) -> Response:
@@ -176,13 +128,7 @@ def test_newcomer_trains_a_text_model_and_downloads_it(
     expect(page.get_by_test_id("load-snippet")).to_contain_text("AutoModelForSequenceClassification.from_pretrained")
     screenshot_both_sizes(page, artifacts_dir, "status")
 
-    with page.expect_download() as download_info:
-        page.get_by_test_id("download-model").click()
-    model_zip = tmp_path / "model.zip"
-    download_info.value.save_as(model_zip)
-    assert zipfile.is_zipfile(model_zip)
-    with zipfile.ZipFile(model_zip) as archive:
-        names = archive.namelist()
+    names = download_zip(page, "download-model", tmp_path / "model.zip")
     assert any(name == "config.json" or name.endswith("/config.json") for name in names), names
 
     # A reload on a client route is served by the API's index.html fallback.

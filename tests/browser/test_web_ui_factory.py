@@ -11,17 +11,16 @@ from __future__ import annotations
 import re
 import threading
 import time
-import zipfile
 from collections.abc import Iterator
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from playwright.sync_api import Page, Response, expect
 
-from tests.browser.test_web_ui import CHROMIUM, CHROMIUM_ARGS, DESKTOP, detail_lines, screenshot_both_sizes
-from tests.conftest import SHARED_DATA, ServerProcess, missing_tool
+from tests.browser.conftest import detail_lines, download_zip, screenshot_both_sizes
+from tests.conftest import SHARED_DATA, ServerProcess
 from tests.generate.conftest import ChatStub, _handler
 
 pytestmark = pytest.mark.browser
@@ -58,27 +57,10 @@ def factory_server(teacher_url: str, tmp_path_factory) -> Iterator[str]:
     server.stop()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        missing_tool(f"no Chromium at {CHROMIUM} (apt-get install chromium, or set TRAINNET_CHROMIUM)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def web_page(chromium: Browser, factory_server: str) -> Iterator[Page]:
-    """A fresh page on the factory server; fails the test if the app threw an uncaught JavaScript error."""
-    context = chromium.new_context(base_url=factory_server, viewport=DESKTOP, accept_downloads=True)
-    context.set_default_timeout(20_000)
-    page = context.new_page()
-    page_errors: list[str] = []
-    page.on("pageerror", lambda error: page_errors.append(str(error)))
-    yield page
-    context.close()
-    assert not page_errors, f"uncaught errors in the page: {page_errors}"
+def app_url(factory_server: str) -> str:
+    """The pages of this module open its own factory server."""
+    return factory_server
 
 
 def upload_seed_tasks(page: Page) -> str:
@@ -170,12 +152,7 @@ def test_user_generates_validates_and_fine_tunes_an_adapter(
     expect(page.get_by_test_id("adapter-snippet")).to_contain_text("PeftModel.from_pretrained(base, adapter_dir)")
     screenshot_both_sizes(page, artifacts_dir, "factory-lora")
 
-    with page.expect_download() as download_info:
-        page.get_by_test_id("download-adapter").click()
-    adapter_zip = tmp_path / "adapter.zip"
-    download_info.value.save_as(adapter_zip)
-    with zipfile.ZipFile(adapter_zip) as archive:
-        names = archive.namelist()
+    names = download_zip(page, "download-adapter", tmp_path / "adapter.zip")
     assert "adapter_config.json" in names, names
 
     page.get_by_test_id("nav-datasets").click()
