@@ -65,10 +65,11 @@ def test_distilbert_from_scratch_trains_and_loads_with_transformers(api, text_cs
 
 
 def test_pretrained_minilm_learns_the_reviews(api, text_csv, tmp_path):
-    task = train(api, text_csv, "reviews.csv", model_type="minilm", epochs=3)
+    # 24 rows a shard make 2 steps an epoch: enough steps, at a fine-tuning rate, that the margin is not luck
+    task = train(api, text_csv, "reviews.csv", model_type="minilm", epochs=5, learning_rate=1e-4)
     check_rounds(task)
     assert task["info"]["pretrained"] is True
-    assert task["rounds"][-1]["metrics"]["accuracy"] >= 0.75
+    assert task["rounds"][-1]["metrics"]["accuracy"] >= 0.9, task["rounds"][-1]["metrics"]
     folder = download(api, task, tmp_path)
     model = AutoModelForSequenceClassification.from_pretrained(folder)
     tokenizer = AutoTokenizer.from_pretrained(folder)
