@@ -13,7 +13,7 @@ import time
 log = logging.getLogger("trainnet.serve")
 # Training is batch work and the API answers people: on a machine the two share, the API must get a core the
 # moment a request arrives, not after the workers' time slices (see the status-polling bench).
-WORKER_NICENESS = 10
+WORKER_NICENESS = 19
 
 
 class EmbeddedWorkers:
