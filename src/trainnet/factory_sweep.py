@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trainnet.db.tables import Dataset, LoraJob, utcnow
-from trainnet.federated.coordinator import Dispatch, Policy, job_key, live_workers
+from trainnet.federated.coordinator import Dispatch, Policy, fleet, job_key, older
 from trainnet.status import DatasetStatus, LoraJobStatus
 
 JOB_KIND = {DatasetStatus.GENERATING: "generate", DatasetStatus.VALIDATING: "validate"}
@@ -33,9 +33,7 @@ def sweep_factory_jobs(session: Session, policy: Policy, now: datetime | None = 
     """Dispatches to re-send: active jobs no live worker runs, sent over `policy.lease_seconds` ago, whose
     queue has an idle worker (a busy fleet explains the wait; an idle one means the message is gone)."""
     now = now or utcnow()
-    workers = live_workers(session, now, policy)
-    busy = {job for w in workers for job in (w.jobs or [])}
-    idle_queues = {q for w in workers if not w.jobs for q in (w.queues or [])}
+    workers = fleet(session, now, policy)
     active: list[tuple[str, Dataset | LoraJob]] = [
         (job_key(JOB_KIND[DatasetStatus(d.status)], d.id), d)
         for d in session.scalars(select(Dataset).where(Dataset.status.in_(list(JOB_KIND))))
@@ -44,9 +42,8 @@ def sweep_factory_jobs(session: Session, policy: Policy, now: datetime | None = 
         select(LoraJob).where(LoraJob.status.in_([LoraJobStatus.QUEUED, LoraJobStatus.RUNNING])))]
     dispatches = []
     for key, row in active:
-        if row.job is None or key in busy or row.job["queue"] not in idle_queues:
+        if row.job is None or key in workers.busy or row.job["queue"] not in workers.idle_queues:
             continue
-        if row.dispatched_at is not None and (now - row.dispatched_at).total_seconds() <= policy.lease_seconds:
-            continue
-        dispatches.append(record_dispatch(row, Dispatch(**row.job), now))
+        if older(row.dispatched_at, now, policy.lease_seconds):
+            dispatches.append(record_dispatch(row, Dispatch(**row.job), now))
     return dispatches

@@ -266,7 +266,7 @@ def discard_dispatch(task: Task, policy: Policy) -> Dispatch:
 
 def over_time_limit(task: Task, now: datetime, policy: Policy) -> bool:
     """Whether a started task has run longer than the wall-time limit (time spent queued does not count)."""
-    return bool(policy.time_limit_seconds) and task.started_at is not None and _older(
+    return bool(policy.time_limit_seconds) and task.started_at is not None and older(
         task.started_at, now, policy.time_limit_seconds)
 
 
@@ -288,12 +288,25 @@ def stop_over_time_limit(session: Session, task: Task, now: datetime, policy: Po
     return [discard_dispatch(task, policy)]
 
 
-def live_workers(session: Session, now: datetime, policy: Policy) -> list[Worker]:
+@dataclass(frozen=True)
+class Fleet:
+    """What the live workers (recent heartbeat) say: their names, the jobs they run, the queues with an idle one."""
+
+    live: frozenset[str]
+    busy: frozenset[str]
+    idle_queues: frozenset[str]
+
+
+def fleet(session: Session, now: datetime, policy: Policy) -> Fleet:
     cutoff = now - timedelta(seconds=policy.worker_timeout_seconds)
-    return list(session.scalars(select(Worker).where(Worker.last_heartbeat >= cutoff)))
+    workers = list(session.scalars(select(Worker).where(Worker.last_heartbeat >= cutoff)))
+    return Fleet(live=frozenset(w.name for w in workers),
+                 busy=frozenset(job for w in workers for job in (w.jobs or [])),
+                 idle_queues=frozenset(q for w in workers if not w.jobs for q in (w.queues or [])))
 
 
-def _older(moment: datetime | None, now: datetime, seconds: float) -> bool:
+def older(moment: datetime | None, now: datetime, seconds: float) -> bool:
+    """Whether `moment` is more than `seconds` before `now` (never set counts as old)."""
     if moment is None:
         return True
     return (now - moment).total_seconds() > seconds
@@ -304,10 +317,8 @@ def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: date
     whose trigger was lost. Duplicates are harmless (jobs are idempotent); this only bounds the delay.
     Tasks past their wall-time limit are ended instead."""
     now = now or utcnow()
-    workers = live_workers(session, now, policy)
-    busy = {job for w in workers for job in (w.jobs or [])}
-    live_names = {w.name for w in workers}
-    idle = any(not w.jobs and policy.queue in (w.queues or []) for w in workers)
+    workers = fleet(session, now, policy)
+    busy, live_names, idle = workers.busy, workers.live, policy.queue in workers.idle_queues
     dispatches: list[Dispatch] = []
     active = session.scalars(select(Task).where(Task.status.in_([TaskStatus.QUEUED, TaskStatus.RUNNING])))
     for task in list(active):
@@ -320,7 +331,7 @@ def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: date
         if task.prepared_at is None:
             lost = task.prepare_dispatched_at is None or (
                 idle and job_key("prepare", task.id) not in busy
-                and _older(task.prepare_dispatched_at, now, policy.lease_seconds)
+                and older(task.prepare_dispatched_at, now, policy.lease_seconds)
             )
             if lost:
                 dispatches.append(prepare_dispatch(task, int(task.params.get("num_shards", 1)), policy))
@@ -332,11 +343,11 @@ def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: date
             for shard in shards_of(session, task, current.round):
                 key = job_key("train_shard", task.id, shard.round, shard.index)
                 dead = shard.status == ShardStatus.RUNNING and (
-                    shard.worker not in live_names or _older(shard.heartbeat_at, now, policy.lease_seconds)
+                    shard.worker not in live_names or older(shard.heartbeat_at, now, policy.lease_seconds)
                 )
                 lost = shard.status == ShardStatus.QUEUED and (
                     shard.dispatched_at is None
-                    or (idle and key not in busy and _older(shard.dispatched_at, now, policy.lease_seconds))
+                    or (idle and key not in busy and older(shard.dispatched_at, now, policy.lease_seconds))
                 )
                 if dead or lost:
                     shard.status = advance(ShardStatus, shard.status, ShardStatus.QUEUED)
@@ -346,7 +357,7 @@ def sweep(session: Session, policy: Policy, min_shard_fraction: float, now: date
         elif current.status == RoundStatus.FINALIZING:
             key = job_key("finalize_round", task.id, current.round)
             if key not in busy and (current.finalize_dispatched_at is None or (
-                idle and _older(current.finalize_dispatched_at, now, policy.lease_seconds)
+                idle and older(current.finalize_dispatched_at, now, policy.lease_seconds)
             )):
                 done = [s for s in shards_of(session, task, current.round) if s.index in (current.shards_used or [])]
                 dispatches.append(finalize_dispatch(session, task, current, done, policy))
