@@ -1,7 +1,9 @@
 """P2: accuracy of 4-shard federated training after 1, 2, 3, … rounds vs centralized training, same epochs.
 
 "Same epochs" is the platform's `epochs` parameter: every shard trains that many local epochs per round, as
-centralized training trains that many epochs. One federated run of `--rounds` rounds is evaluated after every
+centralized training trains that many epochs, with the same batch size: from pretrained weights it is split across
+the round's shards as the platform does (`TrainingParams.shard_batch_size`), from a random init each shard steps
+on the whole batch. One federated run of `--rounds` rounds is evaluated after every
 round, so its first round is the one-shot average (`rounds=1`) and its third is `rounds=3`. BatchNorm models
 (MobileNetV2) re-estimate BN statistics after each average, as the platform does by default
 (`--plain-batchnorm` adds runs without it). Uses the library's own functions (split, shards, train_shard,
@@ -26,6 +28,7 @@ from trainnet.federated.average import average_weights
 from trainnet.training.batches import encode
 from trainnet.training.evaluate import evaluate, recalibrate_batchnorm
 from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
+from trainnet.training.params import TrainingParams
 from trainnet.training.shard_trainer import train_shard
 
 MAX_LENGTH = 64  # T0 prompts are long; 64 tokens keep the text runs to minutes on 2 cores
@@ -39,7 +42,7 @@ def centralized(model0, everything, eval_data, epochs, lr, batch, seed) -> dict:
 
 
 def federated(model0, shards, everything, eval_data, rounds, epochs, lr, batch, recalibrate, seed) -> list[dict]:
-    """Metrics of the global model after each round."""
+    """Metrics of the global model after each round; `batch` is the batch of each shard."""
     state = copy.deepcopy(model0.state_dict())
     model = copy.deepcopy(model0)
     curve = []
@@ -56,7 +59,8 @@ def federated(model0, shards, everything, eval_data, rounds, epochs, lr, batch, 
     return curve
 
 
-def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rounds, recalibrations, build):
+def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rounds, recalibrations, build,
+          pretrained):
     results: dict[str, list[tuple[float, float, float]]] = {}
     for seed in seeds:
         torch.manual_seed(seed)
@@ -75,7 +79,8 @@ def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rou
         print(f"  {name} seed {seed} centralized: acc {metrics['accuracy']:.4f}", flush=True)
         for recalibrate in recalibrations:
             started = time.perf_counter()
-            curve = federated(model0, shards, everything, eval_data, rounds, epochs, lr, batch, recalibrate, seed)
+            shard_batch = TrainingParams(num_shards=SHARDS, batch_size=batch).shard_batch_size(pretrained)
+            curve = federated(model0, shards, everything, eval_data, rounds, epochs, lr, shard_batch, recalibrate, seed)
             per_round = (time.perf_counter() - started) / rounds
             for r, metrics in enumerate(curve, start=1):
                 label = f"{SHARDS} shards, {r} round{'s' if r > 1 else ''}"
@@ -111,7 +116,7 @@ def main():
 
         recalibrations = [True, False] if args.plain_batchnorm else [True]
         rows += bench("digits / mobilenet_v2 (random init, 32px)", "image", images, labels, names, 6, 2e-3, 32,
-                      args.seeds, args.rounds, recalibrations, mobilenet)
+                      args.seeds, args.rounds, recalibrations, mobilenet, pretrained=False)
     if args.only in (None, "text"):
         texts, labels, names = t0_source_examples(per_class=120)
 
@@ -120,7 +125,7 @@ def main():
             return model, tokenizer
 
         rows += bench("T0 prompt source (5 classes) / minilm (pretrained)", "text", texts, labels, names, 2, 5e-5, 16,
-                      args.seeds, args.rounds, [False], minilm)
+                      args.seeds, args.rounds, [False], minilm, pretrained=True)
     print(f"\nP2 accuracy on the held-out 20%, mean over seeds {args.seeds}; every shard trains the same local "
           f"epochs per round as centralized training trains in total; seconds are cumulative\n")
     print(markdown_table(["dataset / model", "training", "accuracy %", "macro-F1 %", "Δ acc vs centralized",

@@ -81,6 +81,9 @@ def serve(
     # garbage collector's full passes, each of which would otherwise stall requests for 100+ ms.
     gc.collect()
     gc.freeze()
+    # The sweeper and the worker-report threads share the GIL with the event loop; a 1 ms switch interval (5 ms
+    # by default) bounds how long a status request waits behind them (status-polling bench: p99 52 -> 22 ms).
+    sys.setswitchinterval(0.001)
     try:
         uvicorn.run(api, host=host, port=port, log_level="info", access_log=False)
     finally:
@@ -159,7 +162,8 @@ def train(
     model: Annotated[str, typer.Option(help="model type: distilbert, minilm or mobilenet_v2")] = "distilbert",
     shards: Annotated[int, typer.Option(help="shards (parallel training jobs per round)")] = 2,
     rounds: Annotated[int, typer.Option(
-        help="federated averaging rounds; rounds >= shards reaches centralized accuracy")] = 2,
+        help="federated averaging rounds; 2-3 reach centralized accuracy from pretrained weights, "
+             "from a random init keep rounds >= shards")] = 2,
     epochs: Annotated[int | None, typer.Option(help="local epochs per round")] = None,
     out: Annotated[Path, typer.Option(help="where to write the trained model (.zip)")] = Path("model.zip"),
     api: Annotated[str | None, typer.Option(help="use a running server instead of starting one")] = None,

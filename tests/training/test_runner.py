@@ -58,3 +58,9 @@ def test_a_wanted_shard_trains_to_the_end_and_stores_its_weights(tmp_path):
     assert run_shard(job, storage, BUCKET, reporter, tmp_path / "cache", "w").steps == 20
     assert reporter.shard_reports[-1] == ("done", None)
     assert storage.exists(BUCKET, TaskLayout("task_1").shard_weights(0, 0))
+
+
+def test_a_shard_of_a_pretrained_model_steps_on_its_share_of_the_round_batch(tmp_path):
+    storage, job = prepared_task(tmp_path, epochs=1)
+    pretrained = job.model_copy(update={"pretrained": True, "params": {**job.params, "num_shards": 2}})
+    assert run_shard(pretrained, storage, BUCKET, Reporter(), tmp_path / "cache", "w").steps == 40  # batch 2 / 2

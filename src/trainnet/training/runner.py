@@ -95,7 +95,7 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
     try:
         result = train_shard(
             model, data, epochs=params.epochs, learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
-            batch_size=params.batch_size, weight_decay=params.weight_decay,
+            batch_size=params.shard_batch_size(job.pretrained), weight_decay=params.weight_decay,
             seed=params.seed * 1000 + job.round * 100 + job.index, on_progress=on_progress,
         )
     except NotWanted:  # e.g. the task hit its wall-time limit: free this worker within about a second

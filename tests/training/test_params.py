@@ -1,0 +1,9 @@
+from trainnet.training.params import TrainingParams
+
+
+def test_pretrained_shards_split_the_batch_and_random_init_shards_keep_it():
+    assert TrainingParams(batch_size=16, num_shards=4).shard_batch_size(pretrained=True) == 4
+    assert TrainingParams(batch_size=16, num_shards=3).shard_batch_size(pretrained=True) == 5
+    assert TrainingParams(batch_size=2, num_shards=8).shard_batch_size(pretrained=True) == 1
+    assert TrainingParams(batch_size=16, num_shards=1).shard_batch_size(pretrained=True) == 16
+    assert TrainingParams(batch_size=16, num_shards=4).shard_batch_size(pretrained=False) == 16
