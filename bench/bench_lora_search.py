@@ -4,8 +4,10 @@ Both searches run side by side in one process, for each seed, on instruction rec
 self-instruct seed tasks (instruction + instances[0].input -> instances[0].output). The claim holds when the
 median best eval loss of TPE+pruning is <= that of random search. Prints a markdown table and the command.
 
-    python bench/bench_lora_search.py            # 3 seeds x 8 trials per search, 10 steps x 4 per trial
+    python bench/bench_lora_search.py            # 3 seeds x 8 trials per search, one epoch per trial
     python bench/bench_lora_search.py --quick    # 1 seed x 4 trials, 4 steps x 4 per trial
+
+Each seed is independent: `--seeds 0`, `--seeds 1`, … in separate processes run side by side on several cores.
 
 One torch thread by default: on cores shared with other jobs, 2 OpenMP threads made a forward pass 2-9x slower.
 """
@@ -86,7 +88,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1 seed, 4 trials, 4 steps per trial")
     parser.add_argument("--seeds", type=int, nargs="+", default=None)
     parser.add_argument("--trials", type=int, default=None, help="trial budget of each search (<= 8)")
-    parser.add_argument("--steps", type=int, default=None, help="optimizer steps per trial")
+    parser.add_argument("--steps", type=int, default=None,
+                        help="optimizer steps per trial (default: one epoch, the product's default)")
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--records", type=int, default=96, help="seed tasks used (eval split is 1/8 of them)")
     parser.add_argument("--lora-layers", type=int, default=4, help="top SmolLM2 blocks that get LoRA")
@@ -95,7 +98,7 @@ def main() -> None:
     args = parser.parse_args()
     seeds = args.seeds or ([0] if args.quick else [0, 1, 2])
     n_trials = args.trials or (4 if args.quick else 8)
-    steps = args.steps or (4 if args.quick else 10)
+    steps = args.steps or (4 if args.quick else None)
     torch.set_num_threads(args.threads)
 
     optuna.logging.set_verbosity(optuna.logging.WARNING)
@@ -120,7 +123,8 @@ def main() -> None:
             print(f"seed {seed}: base {untuned:.4f}, tpe {tpe['best']:.4f} ({tpe['seconds']:.0f} s), "
                   f"random {rnd['best']:.4f} ({rnd['seconds']:.0f} s)", file=sys.stderr, flush=True)
 
-    print(f"\nP7 LoRA search, SmolLM2-135M-Instruct, {n_trials} trials per search, {steps} steps x batch "
+    length = "1 epoch" if steps is None else f"{steps} steps"
+    print(f"\nP7 LoRA search, SmolLM2-135M-Instruct, {n_trials} trials per search, {length} x batch "
           f"{args.batch_size} per trial, LoRA on the top {args.lora_layers} blocks, {len(records)} seed tasks "
           f"(1/8 held out), {os.cpu_count()} CPU cores, {args.threads} torch thread(s)\n")
     print("| seed | base model eval loss | TPE+pruning best eval loss | random best eval loss | "

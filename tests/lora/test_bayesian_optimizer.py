@@ -1,4 +1,5 @@
 import json
+import math
 import os
 import shutil
 import subprocess
@@ -185,3 +186,29 @@ def test_unknown_target_modules_fail_before_any_trial(make_config, make_records,
     with pytest.raises(ValueError, match=r"target_modules \['query_key_value'\] are not in .* linear layers are"):
         run_search("typo", make_records(32), make_config(target_modules=("q_proj", "query_key_value")),
                    sqlite_url(tmp_path))
+
+
+def test_the_startup_design_puts_one_point_in_each_stratum_of_every_parameter(make_config):
+    from trainnet.lora.bayesian_optimizer import startup_points
+
+    config = make_config(n_trials=8, rank_choices=(4, 8, 16), lora_alpha_bounds=(8, 64),
+                         learning_rate_bounds=(1e-5, 1e-2))
+    points = startup_points(config, seed=3)
+
+    assert len(points) == config.startup_trials == 3
+    assert sorted(p["rank"] for p in points) == [4, 8, 16]
+    decades = sorted(int((math.log10(p["learning_rate"]) + 5) // 1) for p in points)  # thirds of 1e-5..1e-2
+    assert decades == [0, 1, 2]
+    alphas = sorted(p["lora_alpha"] for p in points)
+    assert alphas[0] <= 16 and 16 <= alphas[1] <= 32 and alphas[2] >= 32  # thirds of log2(8..64)
+    assert points == startup_points(config, seed=3) and points != startup_points(config, seed=4)
+
+
+def test_a_new_study_runs_the_startup_design_first(make_config, make_records, tmp_path):
+    from trainnet.lora.bayesian_optimizer import startup_points
+
+    config = make_config(n_trials=3, n_startup_trials=2)
+    result = run_search("design", make_records(32), config, sqlite_url(tmp_path))
+
+    params = [t["params"] for t in result.summary["trials"]]
+    assert params[:2] == startup_points(config, config.seed) and len(params) == 3

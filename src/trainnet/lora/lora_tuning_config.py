@@ -40,8 +40,9 @@ class LoraTuningConfig:
     n_startup_trials: int | None = field(
         default=None,
         metadata={
-            "help": "Random trials before TPE models the results; None means max(2, n_trials // 3), because "
-            "Optuna's default of 10 would make a small budget a pure random search."
+            "help": "Start-up trials (a Latin-hypercube design) before TPE models the results; None means "
+            "min(n_trials, max(3, n_trials // 3)), because Optuna's default of 10 random trials would make a small "
+            "budget a pure random search."
         },
     )
     rank_choices: tuple[int, ...] = field(
@@ -121,10 +122,10 @@ class LoraTuningConfig:
 
     @property
     def startup_trials(self) -> int:
-        """Random start-up trials of the sampler (also the completed trials the pruner waits for)."""
+        """Start-up trials of the search (also the completed trials the pruner waits for)."""
         if self.n_startup_trials is not None:
             return self.n_startup_trials
-        return max(2, self.n_trials // 3)
+        return min(self.n_trials, max(3, self.n_trials // 3))
 
     def total_steps(self, n_train: int) -> int:
         """Optimizer steps of one trial on `n_train` training examples."""
