@@ -55,22 +55,22 @@ def serve(
 
     from trainnet.api.app import create_app
     from trainnet.db.migrate import upgrade
-    from trainnet.embedded import EmbeddedWorkers, default_worker_count
+    from trainnet.embedded import EmbeddedProcesses, default_worker_count
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     settings = _configure(data_dir, os.environ.get("TRAINNET_API_URL") or f"http://{local_host}:{port}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     upgrade(settings.sqlalchemy_url)
-    token = settings.resolved_worker_token()
-    embedded = None
-    if not no_workers:
+    count = 0 if no_workers else workers or settings.embedded_workers or default_worker_count()
+    threads = settings.torch_threads or max(1, (os.cpu_count() or 1) // max(1, count))
+    env = {**os.environ, "TRAINNET_WORKER_TOKEN": settings.resolved_worker_token(),
+           "TRAINNET_TORCH_THREADS": str(threads)}
+    if count:
         _declare_queues()
-        count = workers or settings.embedded_workers or default_worker_count()
-        threads = settings.torch_threads or max(1, (os.cpu_count() or 1) // count)
-        env = {**os.environ, "TRAINNET_WORKER_TOKEN": token, "TRAINNET_TORCH_THREADS": str(threads)}
-        embedded = EmbeddedWorkers(count, "cpu_queue,gpu_queue", env)
-        embedded.start()
+    embedded = EmbeddedProcesses(count, "cpu_queue,gpu_queue", env)
+    embedded.start()
+    if count:
         console.print(f"[green]started {count} embedded worker(s)[/] ({threads} torch thread(s) each)")
     console.print(f"TrainNet on http://{local_host}:{port}  (data in {settings.data_dir.resolve()})")
     # uvicorn re-raises SIGTERM after its graceful shutdown; turning it into SystemExit lets `finally` stop
@@ -81,14 +81,13 @@ def serve(
     # garbage collector's full passes, each of which would otherwise stall requests for 100+ ms.
     gc.collect()
     gc.freeze()
-    # The sweeper and the worker-report threads share the GIL with the event loop; a 1 ms switch interval (5 ms
-    # by default) bounds how long a status request waits behind them (status-polling bench: p99 52 -> 22 ms).
+    # Worker reports run in threads that share the GIL with the event loop; a 1 ms switch interval (5 ms by
+    # default) bounds how long a status request waits behind one.
     sys.setswitchinterval(0.001)
     try:
         uvicorn.run(api, host=host, port=port, log_level="info", access_log=False)
     finally:
-        if embedded:
-            embedded.stop()
+        embedded.stop()
 
 
 def _declare_queues() -> None:
@@ -117,6 +116,23 @@ def worker(
     if name:
         argv += ["-n", name]
     celery_app.worker_main(argv)
+
+
+@app.command()
+def sweeper():
+    """Repair lost work every TRAINNET_SWEEP_INTERVAL seconds (`trainnet serve` runs one beside the API)."""
+    import threading
+
+    from trainnet.api.dispatcher import CeleryDispatcher
+    from trainnet.sweeper import Sweeper
+    from trainnet.worker.celery_app import make_celery
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    settings = _configure()
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    Sweeper(settings, CeleryDispatcher(make_celery(settings))).run(stop)
 
 
 @db_app.command("upgrade")

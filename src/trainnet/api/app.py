@@ -1,9 +1,9 @@
-"""Build the FastAPI application: routers under /api, the sweeper, upload limits and the web UI."""
+"""Build the FastAPI application: routers under /api, upload limits and the web UI. (The sweeper that repairs
+lost work runs beside it, in its own process: `trainnet/sweeper.py`.)"""
 
 from __future__ import annotations
 
 import logging
-import threading
 from contextlib import asynccontextmanager
 from pathlib import Path
 
@@ -16,9 +16,6 @@ from trainnet import __version__
 from trainnet.api.dispatcher import CeleryDispatcher
 from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.db.migrate import upgrade
-from trainnet.db.session import session_scope
-from trainnet.factory_sweep import sweep_factory_jobs
-from trainnet.federated import coordinator
 from trainnet.settings import Settings, get_settings
 from trainnet.storage import StorageError, make_storage
 
@@ -80,41 +77,13 @@ async def _too_large(limit: int, send):
     await response({"type": "http"}, None, send)
 
 
-class Sweeper:
-    """Runs the coordinator's sweep every few seconds in a background thread of the API process."""
-
-    def __init__(self, settings: Settings, dispatcher: CeleryDispatcher):
-        self.settings, self.dispatcher = settings, dispatcher
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self.run, name="trainnet-sweeper", daemon=True)
-
-    def run(self) -> None:
-        while not self.stop.wait(self.settings.sweep_interval_seconds):
-            try:
-                self.sweep_once()
-            except Exception:
-                log.exception("sweep failed")
-
-    def sweep_once(self) -> None:
-        policy = tasks.policy(self.settings)
-        with session_scope(self.settings.sqlalchemy_url) as session:
-            dispatches = coordinator.sweep(session, policy, self.settings.min_shard_fraction)
-            dispatches += sweep_factory_jobs(session, policy)
-        if dispatches:
-            log.info("sweep sent %d job(s): %s", len(dispatches), ", ".join(d.name for d in dispatches))
-        self.dispatcher.send(dispatches)
-
-
 def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         upgrade(settings.sqlalchemy_url)
-        sweeper = Sweeper(settings, app.state.dispatcher)
-        sweeper.thread.start()
         yield
-        sweeper.stop.set()
 
     app = FastAPI(title="TrainNet", version=__version__, lifespan=lifespan,
                   description="Train and fine-tune models without writing code.")

@@ -1,1 +1,2 @@
-"""The platform database: tables, sessions and migrations. Only the API process writes to it."""
+"""The platform database: tables, sessions and migrations. The API and its sweeper write to it (LoRA workers keep
+their Optuna study in it too)."""

@@ -48,6 +48,12 @@ class Policy:
     worker_timeout_seconds: float = 15.0
     time_limit_seconds: float = 0.0  # a task's wall-time limit from its start; 0: none
 
+    @classmethod
+    def from_settings(cls, settings) -> Policy:
+        return cls(queue=settings.train_queue, lease_seconds=settings.shard_lease_seconds,
+                   worker_timeout_seconds=3 * settings.worker_heartbeat_seconds,
+                   time_limit_seconds=settings.task_time_limit_seconds)
+
 
 def model_id_for(task_id: str) -> str:
     return "model_" + task_id.split("_", 1)[-1]

@@ -7,7 +7,7 @@ from dataclasses import fields
 
 from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import StreamingResponse
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
 from trainnet.api.routes.datasets import get_dataset, store_dataset
@@ -21,6 +21,7 @@ from trainnet.data.parsing import DatasetError, parse_table
 from trainnet.db.session import read_connection, run_read, session_scope
 from trainnet.db.tables import Task, new_id
 from trainnet.federated import coordinator
+from trainnet.federated.coordinator import Policy
 from trainnet.federated.plan import plan_task
 from trainnet.jobs import TaskLayout
 from trainnet.status import TaskStatus
@@ -29,12 +30,6 @@ from trainnet.training.params import TrainingParams
 
 router = APIRouter(tags=["tasks"])
 OWN_DATASET_URL = re.compile(r"^(?:https?://[^/]+)?/api/datasets/(ds_[0-9a-f]{16})(?:/download)?/?$")
-
-
-def policy(settings) -> coordinator.Policy:
-    return coordinator.Policy(queue=settings.train_queue, lease_seconds=settings.shard_lease_seconds,
-                              worker_timeout_seconds=3 * settings.worker_heartbeat_seconds,
-                              time_limit_seconds=settings.task_time_limit_seconds)
 
 
 def training_params(req: TrainRequest, settings) -> TrainingParams:
@@ -104,7 +99,7 @@ def start_training(req: TrainRequest, settings: SettingsDep, storage: StorageDep
                         info={"shard_rows": plan.shard_rows, "eval_rows": len(plan.eval_indices)})
             session.add(task)
             session.flush()
-            dispatch = coordinator.prepare_dispatch(task, params.num_shards, policy(settings))
+            dispatch = coordinator.prepare_dispatch(task, params.num_shards, Policy.from_settings(settings))
             coordinator.set_task_status(task, TaskStatus.QUEUED)
     except Exception:
         storage.delete_prefix(settings.artifacts_bucket, layout.root + "/")
@@ -144,10 +139,13 @@ def read_task(task_id: Id, session: SessionDep) -> TaskOut:
     return task_out(get_task(session, task_id))
 
 
+# Built once: constructing the expression cost a quarter of a status poll's CPU (docs/benchmarks.md).
+TASK_STATUS_QUERY = select(Task.id, Task.status, Task.progress, Task.error).where(Task.id == bindparam("task_id"))
+
+
 def task_status(url: str, task_id: str) -> TaskStatusOut | None:
-    query = select(Task.id, Task.status, Task.progress, Task.error).where(Task.id == task_id)
     with read_connection(url) as connection:
-        row = connection.execute(query).first()
+        row = connection.execute(TASK_STATUS_QUERY, {"task_id": task_id}).first()
     return TaskStatusOut(task_id=row.id, status=row.status, progress=row.progress, error=row.error) if row else None
 
 
@@ -191,7 +189,7 @@ def report_preparation(task_id: Id, report: PreparationReport, settings: Setting
         task = get_task(session, task_id, lock=True)
         shard_rows = task.info.get("shard_rows", [])
         info = {**report.info, "shard_rows": shard_rows, "eval_rows": task.info.get("eval_rows")}
-        dispatches = coordinator.record_preparation(session, task, info, shard_rows, policy(settings))
+        dispatches = coordinator.record_preparation(session, task, info, shard_rows, Policy.from_settings(settings))
     dispatcher.send(dispatches)
     return Proceed(proceed=True)
 
@@ -203,7 +201,7 @@ def report_shard(task_id: Id, round_: int, index: int, report: ShardReport, sett
         task = get_task(session, task_id, lock=True)
         try:
             proceed, dispatches = coordinator.record_shard_report(
-                session, task, round_, index, report.status, policy(settings), progress=report.progress,
+                session, task, round_, index, report.status, Policy.from_settings(settings), progress=report.progress,
                 worker=report.worker, train_loss=report.train_loss, error=report.error, first_step=report.first_step,
                 min_shard_fraction=float(task.params.get("min_shard_fraction", settings.min_shard_fraction)),
             )
@@ -220,7 +218,7 @@ def report_round(task_id: Id, round_: int, report: RoundReport, settings: Settin
         task = get_task(session, task_id, lock=True)
         try:
             proceed, dispatches = coordinator.record_round_report(
-                session, task, round_, report.status, policy(settings), metrics=report.metrics,
+                session, task, round_, report.status, Policy.from_settings(settings), metrics=report.metrics,
                 error=report.error, model_size=report.model_size,
             )
         except LookupError as exc:
