@@ -4,9 +4,11 @@ from trainnet.lora.lora_tuning_config import MAX_N_TRIALS, LoraTuningConfig
 
 
 def test_defaults_are_valid_and_start_up_trials_scale_with_the_budget():
-    assert LoraTuningConfig().startup_trials == 2
+    assert LoraTuningConfig().startup_trials == 3
     assert LoraTuningConfig(n_trials=30).startup_trials == 10
     assert LoraTuningConfig(n_trials=30, n_startup_trials=4).startup_trials == 4
+    assert LoraTuningConfig(n_trials=2).startup_trials == 2  # never more than the budget
+    assert LoraTuningConfig(n_trials=3, n_startup_trials=5).startup_trials == 3
 
 
 def test_from_overrides_applies_values_and_turns_json_lists_into_tuples():

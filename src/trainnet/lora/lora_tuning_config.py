@@ -123,9 +123,8 @@ class LoraTuningConfig:
     @property
     def startup_trials(self) -> int:
         """Start-up trials of the search (also the completed trials the pruner waits for)."""
-        if self.n_startup_trials is not None:
-            return self.n_startup_trials
-        return min(self.n_trials, max(3, self.n_trials // 3))
+        wanted = max(3, self.n_trials // 3) if self.n_startup_trials is None else self.n_startup_trials
+        return min(self.n_trials, wanted)
 
     def total_steps(self, n_train: int) -> int:
         """Optimizer steps of one trial on `n_train` training examples."""
