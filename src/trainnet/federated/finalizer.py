@@ -54,10 +54,18 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     else:
         model.cpu()
         size = _store_final_model(job, model, preprocessor, base, metrics, storage, buckets["models"], reporter)
-    reporter.round(job.task_id, job.round, "done", metrics=metrics, model_size=size)
+    accepted = reporter.round(job.task_id, job.round, "done", metrics=metrics, model_size=size)
+    if not accepted and reporter.task_state(job.task_id) == "error":
+        # The task ended while this ran (e.g. its wall-time limit): nothing will use what was just stored.
+        # (Refused because a duplicate finalizer got there first, the same keys hold the registered results.)
+        log.info("task %s round %d: the task ended meanwhile, removing this round's output", job.task_id, job.round)
+        storage.delete_prefix(artifacts, layout.rounds_prefix)
+        if size is not None:
+            storage.delete(buckets["models"], TaskLayout.model_archive(job.model_id))
+        return None
     storage.delete_prefix(artifacts, layout.round_prefix(job.round))
     if job.round + 1 >= job.rounds_total:
-        storage.delete_prefix(artifacts, layout.root + "/rounds/")
+        storage.delete_prefix(artifacts, layout.rounds_prefix)
     return metrics
 
 

@@ -59,6 +59,9 @@ class ApiClient:
         body = self.request("PUT", f"/tasks/{task_id}/rounds/{round_}", {"status": status, **fields})
         return bool(body.get("proceed"))
 
+    def task_state(self, task_id: str) -> str:
+        return self.request("GET", f"/tasks/{task_id}/status")["status"]
+
     def round_metrics(self, task_id: str) -> list[dict]:
         task = self.request("GET", f"/tasks/{task_id}")
         return [r["metrics"] for r in task["rounds"] if r.get("metrics") and r["status"] == "done"]
