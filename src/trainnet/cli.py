@@ -29,6 +29,10 @@ app.add_typer(lora_app, name="lora")
 console = Console(stderr=True, soft_wrap=True)
 
 
+def _log_with_times() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
 def _configure(data_dir: Path | None = None, api_url: str | None = None):
     """Put CLI options into the environment (so worker subprocesses see them too) and read the settings."""
     from trainnet.settings import get_settings
@@ -57,7 +61,7 @@ def serve(
     from trainnet.db.migrate import upgrade
     from trainnet.embedded import EmbeddedProcesses, default_worker_count
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_with_times()
     local_host = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     settings = _configure(data_dir, os.environ.get("TRAINNET_API_URL") or f"http://{local_host}:{port}")
     settings.data_dir.mkdir(parents=True, exist_ok=True)
@@ -127,7 +131,7 @@ def sweeper():
     from trainnet.sweeper import Sweeper
     from trainnet.worker.celery_app import make_celery
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    _log_with_times()
     settings = _configure()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
