@@ -44,6 +44,20 @@ def test_evaluate_reports_accuracy_f1_and_loss(tiny_text):
     assert set(metrics) == {"accuracy", "macro_f1", "loss"} and 0 <= metrics["accuracy"] <= 1
 
 
+def test_a_random_init_mobilenet_gets_he_normal_convolutions_not_the_fine_tuning_default():
+    model, _, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], [str(i) for i in range(10)], [], image_size=32)
+    convs = [m for m in model.modules() if isinstance(m, torch.nn.Conv2d)]
+    for conv in convs:
+        fan_out = conv.out_channels * conv.kernel_size[0] * conv.kernel_size[1]  # as torch counts it, groups aside
+        expected = (2 / fan_out) ** 0.5
+        assert 0.8 * expected < conv.weight.std().item() < 1.2 * expected, conv
+    pointwise = [c for c in convs if c.kernel_size == (1, 1)]
+    assert min(c.weight.std().item() for c in pointwise) > 0.03  # transformers' default draws N(0, 0.02)
+    assert abs(model.classifier.weight.std().item() - 0.01) < 0.002 and not model.classifier.bias.any()
+    norms = [m for m in model.modules() if isinstance(m, torch.nn.BatchNorm2d)]
+    assert all(bool((n.weight == 1).all()) and not n.bias.any() for n in norms)
+
+
 def test_batchnorm_re_estimation_matches_the_data_statistics():
     rows = digits_rows(64)
     images = [[v for k, v in r.items() if k != "label"] for r in rows]

@@ -231,4 +231,30 @@ def _random_mobilenet(labels: dict, image_size: int, overrides: dict):
     processor = MobileNetV2ImageProcessorPil(
         size={"shortest_edge": image_size}, crop_size={"height": image_size, "width": image_size}
     )
-    return MobileNetV2ForImageClassification(config), processor
+    model = MobileNetV2ForImageClassification(config)
+    init_cnn_from_scratch(model)
+    return model, processor
+
+
+def init_cnn_from_scratch(model) -> None:
+    """torchvision's MobileNetV2 initialization: He-normal convolutions (fan_out), unit BatchNorm, N(0, 0.01)
+    classifier.
+
+    transformers draws every convolution from N(0, 0.02), a default meant for fine-tuning heads: behind
+    BatchNorm a weight's scale is free, so Adam's steps of about `learning_rate` are ~10% of such small weights
+    each, and shard copies decorrelate at once (P2, 4 shards x 3 rounds without the shared warm-up, seeds 0
+    and 1: 65.5% -> 86.8%).
+    """
+    import torch
+
+    for module in model.modules():
+        if isinstance(module, torch.nn.Conv2d):
+            torch.nn.init.kaiming_normal_(module.weight, mode="fan_out")
+            if module.bias is not None:
+                torch.nn.init.zeros_(module.bias)
+        elif isinstance(module, torch.nn.modules.batchnorm._BatchNorm):
+            torch.nn.init.ones_(module.weight)
+            torch.nn.init.zeros_(module.bias)
+        elif isinstance(module, torch.nn.Linear):
+            torch.nn.init.normal_(module.weight, 0.0, 0.01)
+            torch.nn.init.zeros_(module.bias)
