@@ -3,12 +3,14 @@
 "Same epochs" is the platform's `epochs` parameter: every shard trains that many local epochs per round, as
 centralized training trains that many epochs, with the same batch size: from pretrained weights it is split across
 the round's shards as the platform does (`TrainingParams.shard_batch_size`), from a random init each shard steps
-on the whole batch. One federated run of `--rounds` rounds is evaluated after every
+on the whole batch. A random init first trains the platform's shared warm-up epoch on all training rows before
+the shards copy it (`warm_up`, as the prepare job does; `--no-warmup` adds runs without it), and centralized
+training is also shown with that epoch added. One federated run of `--rounds` rounds is evaluated after every
 round, so its first round is the one-shot average (`rounds=1`) and its third is `rounds=3`. BatchNorm models
 (MobileNetV2) re-estimate BN statistics after each average, as the platform does by default
-(`--plain-batchnorm` adds runs without it). Uses the library's own functions (split, shards, train_shard,
-average_weights, recalibrate_batchnorm, evaluate) in one process. Target: multi-round within 1.0 point of
-centralized.
+(`--plain-batchnorm` adds runs without it), and centralized training is evaluated after the same
+re-estimation. Uses the library's own functions (split, shards, warm_up, train_shard, average_weights,
+recalibrate_batchnorm, evaluate) in one process. Target: multi-round within 1.0 point of centralized.
 
     .venv/bin/python bench/bench_federated_accuracy.py [--seeds 0 1] [--rounds 4] [--only digits|text]
 """
@@ -26,10 +28,10 @@ from common import digits_examples, markdown_table, t0_source_examples
 from trainnet.data.sharding import make_shards, split_holdout
 from trainnet.federated.average import average_weights
 from trainnet.training.batches import encode
-from trainnet.training.evaluate import evaluate, recalibrate_batchnorm
+from trainnet.training.evaluate import evaluate, has_batchnorm, recalibrate_batchnorm
 from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
 from trainnet.training.params import TrainingParams
-from trainnet.training.shard_trainer import train_shard
+from trainnet.training.shard_trainer import train_shard, warm_up
 
 MAX_LENGTH = 64  # T0 prompts are long; 64 tokens keep the text runs to minutes on 2 cores
 SHARDS = 4
@@ -38,6 +40,8 @@ SHARDS = 4
 def centralized(model0, everything, eval_data, epochs, lr, batch, seed) -> dict:
     model = copy.deepcopy(model0)
     train_shard(model, everything, epochs, lr, batch, seed=seed * 1000)
+    if has_batchnorm(model):  # running stats as the finalizer leaves them, not the last batches' (momentum 0.997)
+        recalibrate_batchnorm(model, everything)
     return evaluate(model, eval_data)
 
 
@@ -60,7 +64,7 @@ def federated(model0, shards, everything, eval_data, rounds, epochs, lr, batch, 
 
 
 def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rounds, recalibrations, build,
-          pretrained):
+          pretrained, warmups=(True,)):
     results: dict[str, list[tuple[float, float, float]]] = {}
     for seed in seeds:
         torch.manual_seed(seed)
@@ -77,17 +81,30 @@ def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rou
         results.setdefault("centralized", []).append((metrics["accuracy"], metrics["macro_f1"],
                                                        time.perf_counter() - started))
         print(f"  {name} seed {seed} centralized: acc {metrics['accuracy']:.4f}", flush=True)
-        for recalibrate in recalibrations:
+        params = TrainingParams(num_shards=SHARDS, batch_size=batch, learning_rate=lr, seed=seed)
+        extra = params.shared_warmup_epochs(pretrained)
+        if extra:
             started = time.perf_counter()
-            shard_batch = TrainingParams(num_shards=SHARDS, batch_size=batch).shard_batch_size(pretrained)
-            curve = federated(model0, shards, everything, eval_data, rounds, epochs, lr, shard_batch, recalibrate, seed)
-            per_round = (time.perf_counter() - started) / rounds
-            for r, metrics in enumerate(curve, start=1):
-                label = f"{SHARDS} shards, {r} round{'s' if r > 1 else ''}"
-                label += " + BN re-estimation" if recalibrate else (", plain average" if len(recalibrations) > 1 else "")
-                results.setdefault(label, []).append((metrics["accuracy"], metrics["macro_f1"], per_round * r))
-            print(f"  {name} seed {seed} recalibrate={recalibrate}: acc per round "
-                  f"{[round(m['accuracy'], 4) for m in curve]}", flush=True)
+            metrics = centralized(model0, everything, eval_data, epochs + extra, lr, batch, seed)
+            results.setdefault(f"centralized, {epochs + extra} epochs (+ the warm-up)", []).append(
+                (metrics["accuracy"], metrics["macro_f1"], time.perf_counter() - started))
+        for warmup in warmups if extra else (False,):
+            started = time.perf_counter()
+            start = copy.deepcopy(model0)
+            if warmup:
+                warm_up(start, everything, params, kind, pretrained)
+            for recalibrate in recalibrations:
+                curve = federated(start, shards, everything, eval_data, rounds, epochs, lr,
+                                  params.shard_batch_size(pretrained), recalibrate, seed)
+                per_round = (time.perf_counter() - started) / rounds
+                for r, metrics in enumerate(curve, start=1):
+                    label = f"{SHARDS} shards, {r} round{'s' if r > 1 else ''}"
+                    label += " + BN re-estimation" if recalibrate else (", plain average" if len(recalibrations) > 1 else "")
+                    label += ", no warm-up" if extra and not warmup else ""
+                    results.setdefault(label, []).append((metrics["accuracy"], metrics["macro_f1"], per_round * r))
+                print(f"  {name} seed {seed} warmup={warmup} recalibrate={recalibrate}: acc per round "
+                      f"{[round(m['accuracy'], 4) for m in curve]}", flush=True)
+                started = time.perf_counter()
     central = statistics.mean(a for a, _, _ in results["centralized"])
     rows = []
     for label, values in results.items():
@@ -104,6 +121,7 @@ def main():
     parser.add_argument("--only", choices=["digits", "text"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--plain-batchnorm", action="store_true", help="also average BN models without re-estimation")
+    parser.add_argument("--no-warmup", action="store_true", help="also train a random init without the shared warm-up")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     rows = []
@@ -116,7 +134,8 @@ def main():
 
         recalibrations = [True, False] if args.plain_batchnorm else [True]
         rows += bench("digits / mobilenet_v2 (random init, 32px)", "image", images, labels, names, 6, 2e-3, 32,
-                      args.seeds, args.rounds, recalibrations, mobilenet, pretrained=False)
+                      args.seeds, args.rounds, recalibrations, mobilenet, pretrained=False,
+                      warmups=(True, False) if args.no_warmup else (True,))
     if args.only in (None, "text"):
         texts, labels, names = t0_source_examples(per_class=120)
 

@@ -182,8 +182,7 @@ def train(
     model: Annotated[str, typer.Option(help="model type: distilbert, minilm or mobilenet_v2")] = "distilbert",
     shards: Annotated[int, typer.Option(help="shards (parallel training jobs per round)")] = 2,
     rounds: Annotated[int, typer.Option(
-        help="federated averaging rounds; 2-3 reach centralized accuracy from pretrained weights, "
-             "from a random init keep rounds >= shards")] = 2,
+        help="federated averaging rounds; 2-3 reach centralized accuracy (benchmarks, P2)")] = 2,
     epochs: Annotated[int | None, typer.Option(help="local epochs per round")] = None,
     out: Annotated[Path, typer.Option(help="where to write the trained model (.zip)")] = Path("model.zip"),
     api: Annotated[str | None, typer.Option(help="use a running server instead of starting one")] = None,

@@ -51,6 +51,8 @@ def test_distilbert_from_scratch_trains_and_loads_with_transformers(api, text_cs
     task = train(api, text_csv, "reviews.csv", model_type="distilbert", model_config=TINY_DISTILBERT)
     check_rounds(task)
     assert task["info"]["pretrained"] is False and "random init" in task["info"]["note"]
+    assert task["info"]["warmup"]["epochs"] == 1 and task["info"]["warmup"]["rows"] == sum(
+        s["rows"] for s in task["shards"] if s["round"] == 0)
     folder = download(api, task, tmp_path)
     assert {"config.json", "model.safetensors", "tokenizer.json", "metrics.json", "README.md"} <= {
         p.name for p in folder.iterdir()}
@@ -68,7 +70,7 @@ def test_pretrained_minilm_learns_the_reviews(api, text_csv, tmp_path):
     # 24 rows a shard make 2 steps an epoch: enough steps, at a fine-tuning rate, that the margin is not luck
     task = train(api, text_csv, "reviews.csv", model_type="minilm", epochs=5, learning_rate=1e-4)
     check_rounds(task)
-    assert task["info"]["pretrained"] is True
+    assert task["info"]["pretrained"] is True and "warmup" not in task["info"]  # pretrained: past that phase
     assert task["rounds"][-1]["metrics"]["accuracy"] >= 0.9, task["rounds"][-1]["metrics"]
     folder = download(api, task, tmp_path)
     model = AutoModelForSequenceClassification.from_pretrained(folder)
@@ -80,7 +82,9 @@ def test_pretrained_minilm_learns_the_reviews(api, text_csv, tmp_path):
 def test_mobilenet_on_pixel_columns_loads_with_its_image_processor(api, tmp_path):
     task = train(api, to_csv(digits_rows(120)), "digits.csv", model_type="mobilenet_v2", model_config=TINY_MOBILENET)
     check_rounds(task)
+    assert task["info"]["warmup"]["steps"] > 0
     folder = download(api, task, tmp_path)
+    assert "shared warm-up epoch(s)" in (folder / "README.md").read_text()
     model = AutoModelForImageClassification.from_pretrained(folder)
     processor = AutoImageProcessor.from_pretrained(folder)
     from trainnet.data.examples import to_pil

@@ -20,7 +20,7 @@ class Reporter:
         pass
 
     def prepared(self, task_id, info):
-        pass
+        self.info = info
 
     def shard(self, task_id, round_, index, status, **fields):
         self.shard_reports.append((status, fields.get("progress")))
@@ -31,15 +31,15 @@ class Reporter:
         return True
 
 
-def prepared_task(tmp_path, epochs: int) -> tuple[LocalStorage, ShardJob]:
+def prepared_task(tmp_path, epochs: int, reporter=None, **params) -> tuple[LocalStorage, ShardJob]:
     storage = LocalStorage(tmp_path / "storage")
     layout = TaskLayout("task_1")
     rows = text_rows(20)
     records = "".join(json.dumps({"text": r["text"], "label": int(r["label"] == "pos")}) + "\n" for r in rows)
     storage.put_bytes(BUCKET, layout.shard_data(0), records.encode())
-    params = {"epochs": epochs, "batch_size": 2, "model_config": TINY_DISTILBERT}
+    params = {"epochs": epochs, "batch_size": 2, "model_config": TINY_DISTILBERT, **params}
     prepare(PrepareJob(task_id="task_1", model_type="distilbert", kind="text", base_model=None,
-                       label_names=["neg", "pos"], num_shards=1, params=params), storage, BUCKET, Reporter())
+                       label_names=["neg", "pos"], num_shards=1, params=params), storage, BUCKET, reporter or Reporter())
     return storage, ShardJob(task_id="task_1", round=0, index=0, attempt=1, kind="text", params=params,
                              pretrained=False)
 
@@ -64,3 +64,19 @@ def test_a_shard_of_a_pretrained_model_steps_on_its_share_of_the_round_batch(tmp
     storage, job = prepared_task(tmp_path, epochs=1)
     pretrained = job.model_copy(update={"pretrained": True, "params": {**job.params, "num_shards": 2}})
     assert run_shard(pretrained, storage, BUCKET, Reporter(), tmp_path / "cache", "w").steps == 40  # batch 2 / 2
+
+
+def test_a_random_init_trains_its_shared_warm_up_on_every_training_row_before_it_is_stored(tmp_path):
+    reporter = Reporter()
+    storage, _ = prepared_task(tmp_path, epochs=1, reporter=reporter, warmup_epochs=2)
+    warmup = reporter.info["warmup"]
+    assert warmup["epochs"] == 2 and warmup["rows"] == 40 and warmup["steps"] == 40  # 2 epochs of 40 rows, batch 2
+    assert warmup["train_loss"] > 0 and warmup["first_step_at"] > 0
+    stored = json.loads(storage.get_bytes(BUCKET, TaskLayout("task_1").base + "/trainnet.json"))
+    assert stored["warmup"] == warmup
+
+
+def test_no_warm_up_when_it_is_switched_off(tmp_path):
+    reporter = Reporter()
+    prepared_task(tmp_path, epochs=1, reporter=reporter, warmup_epochs=0)
+    assert "warmup" not in reporter.info and reporter.info["pretrained"] is False

@@ -71,6 +71,7 @@ class TrainRequest(BaseModel):
     num_shards: int | None = Field(None, ge=1)
     rounds: int | None = Field(None, ge=1)
     epochs: int | None = Field(None, ge=1)
+    warmup_epochs: int | None = Field(None, ge=0, description="random init only: shared epochs before round 0")
     text_column: str | None = Field(None, max_length=256)
     image_column: str | None = Field(None, max_length=256)
     label_column: str | None = Field(None, max_length=256)

@@ -109,6 +109,13 @@ def markdown_text(value) -> str:
     return "".join(out)
 
 
+def warmup_line(info: dict) -> str:
+    warmup = info.get("warmup")
+    if not warmup:
+        return ""
+    return f", then {warmup['epochs']} shared warm-up epoch(s) on all {warmup['rows']} training rows before sharding"
+
+
 def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset_name: str, label_names: list) -> str:
     """The README.md of a trained model. Labels and names come from the user's data: they are escaped here and
     kept verbatim in config.json's id2label."""
@@ -128,7 +135,7 @@ tags: [trainnet, federated-averaging, {model_type}]
 Trained on {markdown_text(dataset_name)} with weighted federated averaging: {params.get('num_shards')} shards,
 {params.get('rounds')} round(s), {params.get('epochs')} local epoch(s) per round.
 
-- Initial weights: {'pretrained, from ' + markdown_text(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)'}
+- Initial weights: {'pretrained, from ' + markdown_text(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)' + warmup_line(info)}
 - Labels: {', '.join(map(markdown_text, label_names))}
 - Final evaluation on the held-out split: accuracy {last.get('accuracy', float('nan')):.4f}, macro-F1 {last.get('macro_f1', float('nan')):.4f}, loss {last.get('loss', float('nan')):.4f}
 

@@ -20,7 +20,7 @@ from trainnet.training.batches import encode
 from trainnet.training.model_io import TRAINNET_FILE, fetch_base, load_model, load_weights, save_weights
 from trainnet.training.model_zoo import build_initial_model, get_model_type
 from trainnet.training.params import TrainingParams
-from trainnet.training.shard_trainer import train_shard, training_device
+from trainnet.training.shard_trainer import train_shard, training_device, warm_up
 
 log = logging.getLogger("trainnet.worker")
 
@@ -40,22 +40,30 @@ class Reporter(Protocol):
 
 
 def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) -> dict:
-    """Build the task's initial model once (so every shard starts from the same weights) and store it."""
+    """Build the task's initial model once (so every shard starts from the same weights) and store it; a
+    random init first trains `warmup_epochs` on all training rows, so that the shards' copies share a basin."""
     layout = TaskLayout(job.task_id)
     reporter.task_status(job.task_id, "running")
     params = TrainingParams.from_dict(job.params)
-    texts: list = []
-    if job.kind == "text":
-        for i in range(job.num_shards):
-            texts += from_records(storage.get_bytes(bucket, layout.shard_data(i)))[0]
+    inputs: list = []
+    labels: list[int] = []
+    for i in range(job.num_shards):
+        shard_inputs, shard_labels = from_records(storage.get_bytes(bucket, layout.shard_data(i)))
+        inputs += shard_inputs
+        labels += shard_labels
     model, preprocessor, info = build_initial_model(
-        get_model_type(job.model_type), job.label_names, texts, base_model=job.base_model,
-        image_size=params.resolved_image_size(pretrained=False), config_overrides=params.model_config,
+        get_model_type(job.model_type), job.label_names, inputs if job.kind == "text" else [],
+        base_model=job.base_model, image_size=params.resolved_image_size(pretrained=False),
+        config_overrides=params.model_config,
     )
     if job.kind == "image":
         size = params.resolved_image_size(info.pretrained)
         preprocessor.size, preprocessor.crop_size = {"shortest_edge": size}, {"height": size, "width": size}
     record = {**info.to_dict(), "kind": job.kind, "label_names": job.label_names}
+    if params.shared_warmup_epochs(info.pretrained):
+        data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
+        record["warmup"] = warm_up(model.to(training_device()), data, params, job.kind, info.pretrained)
+        model.cpu()
     with tempfile.TemporaryDirectory() as folder:
         model.save_pretrained(folder, safe_serialization=True)
         preprocessor.save_pretrained(folder)

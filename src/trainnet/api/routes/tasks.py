@@ -41,7 +41,8 @@ def training_params(req: TrainRequest, settings) -> TrainingParams:
                                "min_shard_fraction": settings.min_shard_fraction, **given})
     for name, value, cap in (("num_shards", params.num_shards, settings.max_shards),
                              ("rounds", params.rounds, settings.max_rounds),
-                             ("epochs", params.epochs, settings.max_epochs)):
+                             ("epochs", params.epochs, settings.max_epochs),
+                             ("warmup_epochs", params.warmup_epochs, settings.max_epochs)):
         if value > cap:
             raise HTTPException(422, f"{name}={value} is above the limit of {cap}")
     return params
