@@ -73,10 +73,24 @@ def test_a_random_init_trains_its_shared_warm_up_on_every_training_row_before_it
     assert warmup["epochs"] == 2 and warmup["rows"] == 40 and warmup["steps"] == 40  # 2 epochs of 40 rows, batch 2
     assert warmup["train_loss"] > 0 and warmup["first_step_at"] > 0
     stored = json.loads(storage.get_bytes(BUCKET, TaskLayout("task_1").base + "/trainnet.json"))
-    assert stored["warmup"] == warmup
+    assert stored["warmup"] == warmup and warmup["shards"] == [0]
 
 
 def test_no_warm_up_when_it_is_switched_off(tmp_path):
     reporter = Reporter()
     prepared_task(tmp_path, epochs=1, reporter=reporter, warmup_epochs=0)
     assert "warmup" not in reporter.info and reporter.info["pretrained"] is False
+
+
+def test_a_shard_whose_labels_the_model_has_no_head_for_is_left_out_of_the_warm_up(tmp_path):
+    storage, layout, reporter = LocalStorage(tmp_path / "storage"), TaskLayout("task_2"), Reporter()
+    rows = text_rows(10)
+    good = "".join(json.dumps({"text": r["text"], "label": int(r["label"] == "pos")}) + "\n" for r in rows)
+    corrupt = "".join(json.dumps({"text": r["text"], "label": 999}) + "\n" for r in rows)
+    storage.put_bytes(BUCKET, layout.shard_data(0), good.encode())
+    storage.put_bytes(BUCKET, layout.shard_data(1), corrupt.encode())
+    storage.put_bytes(BUCKET, layout.shard_data(2), b"not json\n")
+    params = {"epochs": 1, "batch_size": 2, "model_config": TINY_DISTILBERT}
+    prepare(PrepareJob(task_id="task_2", model_type="distilbert", kind="text", base_model=None,
+                       label_names=["neg", "pos"], num_shards=3, params=params), storage, BUCKET, reporter)
+    assert reporter.info["warmup"]["shards"] == [0] and reporter.info["warmup"]["rows"] == 20

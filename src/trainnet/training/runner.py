@@ -45,12 +45,7 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
     layout = TaskLayout(job.task_id)
     reporter.task_status(job.task_id, "running")
     params = TrainingParams.from_dict(job.params)
-    inputs: list = []
-    labels: list[int] = []
-    for i in range(job.num_shards):
-        shard_inputs, shard_labels = from_records(storage.get_bytes(bucket, layout.shard_data(i)))
-        inputs += shard_inputs
-        labels += shard_labels
+    inputs, labels, used = training_rows(storage, bucket, layout, job.num_shards, len(job.label_names))
     model, preprocessor, info = build_initial_model(
         get_model_type(job.model_type), job.label_names, inputs if job.kind == "text" else [],
         base_model=job.base_model, image_size=params.resolved_image_size(pretrained=False),
@@ -60,9 +55,10 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
         size = params.resolved_image_size(info.pretrained)
         preprocessor.size, preprocessor.crop_size = {"shortest_edge": size}, {"height": size, "width": size}
     record = {**info.to_dict(), "kind": job.kind, "label_names": job.label_names}
-    if params.shared_warmup_epochs(info.pretrained):
+    if params.shared_warmup_epochs(info.pretrained) and labels:
         data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
-        record["warmup"] = warm_up(model.to(training_device()), data, params, job.kind, info.pretrained)
+        record["warmup"] = {**warm_up(model.to(training_device()), data, params, job.kind, info.pretrained),
+                            "shards": used}
         model.cpu()
     with tempfile.TemporaryDirectory() as folder:
         model.save_pretrained(folder, safe_serialization=True)
@@ -73,6 +69,30 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
     reporter.prepared(job.task_id, record)
     log.info("task %s prepared: %s", job.task_id, info.note or f"pretrained from {info.weights_source}")
     return record
+
+
+def training_rows(storage: Storage, bucket: str, layout: TaskLayout, num_shards: int, num_labels: int):
+    """Every shard's rows, for the tokenizer and the warm-up, and the shards they came from. A shard whose data
+    cannot be read or names a label the model has no head for is left out: its own job fails on it and is
+    isolated there, as any failing shard is (`min_shard_fraction`)."""
+    inputs: list = []
+    labels: list[int] = []
+    used = []
+    for index in range(num_shards):
+        try:
+            shard_inputs, shard_labels = from_records(storage.get_bytes(bucket, layout.shard_data(index)))
+        except (ValueError, KeyError, TypeError) as exc:
+            log.warning("task %s shard %d: unreadable data left out of the initial model (%s)", layout.task_id,
+                        index, exc)
+            continue
+        if not all(0 <= label < num_labels for label in shard_labels):
+            log.warning("task %s shard %d: labels outside the task's %d left out of the initial model",
+                        layout.task_id, index, num_labels)
+            continue
+        inputs += shard_inputs
+        labels += shard_labels
+        used.append(index)
+    return inputs, labels, used
 
 
 def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, cache_dir: Path, worker: str):
