@@ -12,7 +12,8 @@ round, so its first round is the one-shot average (`rounds=1`) and its third is 
 re-estimation. Uses the library's own functions (split, shards, warm_up, train_shard, average_weights,
 recalibrate_batchnorm, evaluate) in one process. Target: multi-round within 1.0 point of centralized.
 
-    .venv/bin/python bench/bench_federated_accuracy.py [--seeds 0 1] [--rounds 4] [--only digits|text]
+    .venv/bin/python bench/bench_federated_accuracy.py [--seeds 0 1] [--rounds 4] [--only digits|text|text-scratch]
+        [--no-warmup] [--plain-batchnorm]
 """
 
 from __future__ import annotations
@@ -118,7 +119,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     parser.add_argument("--rounds", type=int, default=4, help="federated rounds (evaluated after each)")
-    parser.add_argument("--only", choices=["digits", "text"])
+    parser.add_argument("--only", choices=["digits", "text", "text-scratch"])
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--plain-batchnorm", action="store_true", help="also average BN models without re-estimation")
     parser.add_argument("--no-warmup", action="store_true", help="also train a random init without the shared warm-up")
@@ -145,6 +146,17 @@ def main():
 
         rows += bench("T0 prompt source (5 classes) / minilm (pretrained)", "text", texts, labels, names, 2, 5e-5, 16,
                       args.seeds, args.rounds, [False], minilm, pretrained=True)
+    if args.only in (None, "text-scratch"):
+        texts, labels, names = t0_source_examples(per_class=120)
+
+        def distilbert(label_names, train_texts):
+            model, tokenizer, info = build_initial_model(MODEL_TYPES["distilbert"], label_names, train_texts)
+            assert not info.pretrained, "this row is about a random init"
+            return model, tokenizer
+
+        rows += bench("T0 prompt source (5 classes) / distilbert (random init, reduced)", "text", texts, labels, names,
+                      2, 1e-3, 16, args.seeds, args.rounds, [False], distilbert, pretrained=False,
+                      warmups=(True, False) if args.no_warmup else (True,))
     print(f"\nP2 accuracy on the held-out 20%, mean over seeds {args.seeds}; every shard trains the same local "
           f"epochs per round as centralized training trains in total; seconds are cumulative\n")
     print(markdown_table(["dataset / model", "training", "accuracy %", "macro-F1 %", "Δ acc vs centralized",
