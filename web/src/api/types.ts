@@ -180,6 +180,8 @@ export interface TaskDetail extends TaskSummary {
   info: {
     pretrained?: boolean;
     weights_source?: string;
+    /** A random init's shared training on all training rows before the shards copy it. */
+    warmup?: { epochs: number; rows: number; steps: number; seconds: number };
     [key: string]: unknown;
   };
   current_round: number;

@@ -18,7 +18,7 @@ export function ShardProgress({ shards, currentRound, totalRounds }: ShardProgre
   const rounds = [...byRound.keys()].sort((a, b) => b - a);
 
   if (rounds.length === 0) {
-    return <p className="text-sm text-slate-500">Shards appear here once the data has been split.</p>;
+    return <p className="text-sm text-slate-500">Shards appear here once the initial model is ready.</p>;
   }
 
   return (

@@ -50,6 +50,18 @@ describe("StatusPage", () => {
     expect(screen.queryByTestId("metrics-table")).not.toBeInTheDocument();
   });
 
+  it("says a random init's starting weights had a shared warm-up", async () => {
+    getTask.mockResolvedValue(
+      makeTask({
+        info: { pretrained: false, weights_source: "config", warmup: { epochs: 1, rows: 1437, steps: 45, seconds: 8 } },
+      }),
+    );
+    renderPage();
+    expect(await screen.findByTestId("task-weights")).toHaveTextContent(
+      "random (no pretrained weights available), then 1 shared warm-up epoch on 1,437 rows",
+    );
+  });
+
   it("offers the download link, metrics and a text loading snippet when done", async () => {
     getTask.mockResolvedValue(makeTask({ status: "done", progress: 100, rounds: makeRounds(2) }));
     renderPage();

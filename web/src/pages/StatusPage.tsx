@@ -113,7 +113,11 @@ export function StatusPage() {
           </Field>
           <Field label="Starting weights" testId="task-weights">
             {task.info?.pretrained === false ? (
-              "random (no pretrained weights available)"
+              `random (no pretrained weights available)${
+                task.info.warmup
+                  ? `, then ${plural(task.info.warmup.epochs, "shared warm-up epoch")} on ${task.info.warmup.rows.toLocaleString("en")} rows`
+                  : ""
+              }`
             ) : task.info?.weights_source ? (
               <span className="font-mono">{task.info.weights_source}</span>
             ) : (
