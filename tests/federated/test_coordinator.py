@@ -50,6 +50,27 @@ def round_done(db, round_, metrics=None):
         return c.record_round_report(session, task, round_, "done", POLICY, metrics=metrics or {"accuracy": 1.0})
 
 
+def test_progress_counts_the_warm_up_first_then_the_rounds(db):
+    with session_scope(db) as session:
+        session.add(Task(id="task_1", model_type="distilbert", kind="text", dataset_id="ds_1", label_names=["a", "b"],
+                         params={"rounds": 2, "epochs": 2, "warmup_epochs": 1, "num_shards": 2}))
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        c.set_task_status(task, T.QUEUED)
+        c.record_warmup_progress(task, 50.0)
+        assert task.progress == 0  # not running yet: nothing to show
+        c.set_task_status(task, T.RUNNING)
+        c.record_warmup_progress(task, 50.0)
+        assert task.progress == 10.0  # half of the warm-up's 1 of 5 epochs
+        c.record_preparation(session, task, {"pretrained": False, "warmup": {"epochs": 1}}, [10, 10], POLICY)
+    assert report(db, 0, "running", progress=50.0, worker="w")[0]
+    with session_scope(db) as session:
+        task = c.lock_task(session, "task_1")
+        assert task.progress == 20.0 + 0.8 * 100 * 0.9 * 0.25 / 2  # the warm-up, then a quarter of round 0's shards
+        c.record_warmup_progress(task, 10.0)  # a late warm-up report changes nothing once prepared
+        assert task.progress == 29.0
+
+
 def test_round_is_finalized_once_when_every_shard_is_done(db):
     new_task(db)
     assert report(db, 0, "running", progress=50.0, worker="w") == (True, [])

@@ -14,3 +14,8 @@ def test_only_a_random_init_gets_the_shared_warm_up():
     assert TrainingParams(warmup_epochs=3).shared_warmup_epochs(pretrained=False) == 3
     assert TrainingParams(warmup_epochs=0).shared_warmup_epochs(pretrained=False) == 0
     assert TrainingParams(warmup_epochs=3).shared_warmup_epochs(pretrained=True) == 0
+
+
+def test_the_warm_up_takes_its_share_of_the_progress_by_epochs():
+    assert TrainingParams(warmup_epochs=1, rounds=3, epochs=6).warmup_share() == 1 / 19
+    assert TrainingParams(warmup_epochs=0, rounds=3, epochs=6).warmup_share() == 0

@@ -16,8 +16,8 @@ class Reporter:
     def __init__(self, stop_after: int | None = None):
         self.stop_after, self.shard_reports = stop_after, []
 
-    def task_status(self, task_id, status, error=None):
-        pass
+    def task_status(self, task_id, status, error=None, progress=None):
+        self.status_reports = getattr(self, "status_reports", []) + [(status, progress)]
 
     def prepared(self, task_id, info):
         self.info = info
@@ -72,6 +72,7 @@ def test_a_random_init_trains_its_shared_warm_up_on_every_training_row_before_it
     warmup = reporter.info["warmup"]
     assert warmup["epochs"] == 2 and warmup["rows"] == 40 and warmup["steps"] == 40  # 2 epochs of 40 rows, batch 2
     assert warmup["train_loss"] > 0 and warmup["first_step_at"] > 0
+    assert reporter.status_reports[0] == ("running", None) and reporter.status_reports[-1] == ("running", 100.0)
     stored = json.loads(storage.get_bytes(BUCKET, TaskLayout("task_1").base + "/trainnet.json"))
     assert stored["warmup"] == warmup and warmup["shards"] == [0]
 

@@ -190,6 +190,7 @@ class WorkerOut(BaseModel):
 class TaskStatusPatch(BaseModel):
     status: Literal["running", "error"]
     error: str | None = Field(None, max_length=10_000)
+    progress: float | None = Field(None, ge=0, le=100, description="the prepare job's warm-up, % done")
 
 
 class PreparationReport(BaseModel):

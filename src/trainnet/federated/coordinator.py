@@ -27,6 +27,7 @@ from trainnet.jobs import (
     ShardJob,
 )
 from trainnet.status import RoundStatus, ShardStatus, TaskStatus, advance
+from trainnet.training.params import TrainingParams
 
 
 @dataclass(frozen=True)
@@ -128,8 +129,16 @@ def shards_of(session: Session, task: Task, round_: int) -> list[Shard]:
     return list(session.scalars(query))
 
 
+def record_warmup_progress(task: Task, progress: float) -> None:
+    """The prepare job's shared warm-up is `progress`% through: the first part of the task's progress."""
+    if task.prepared_at is None and task.status == TaskStatus.RUNNING:
+        share = TrainingParams.from_dict(task.params).warmup_share()
+        task.progress = round(min(99.0, share * progress), 1)
+
+
 def update_progress(session: Session, task: Task) -> None:
-    """Overall progress: finished rounds plus the current round's mean shard progress (90%) and finalizing."""
+    """Overall progress: the warm-up if there was one, then finished rounds plus the current round's mean shard
+    progress (90%) and finalizing."""
     rounds = int(task.params.get("rounds", 1))
     current = round_of(session, task, task.current_round)
     shards = shards_of(session, task, task.current_round)
@@ -138,7 +147,8 @@ def update_progress(session: Session, task: Task) -> None:
     within = 0.9 * sum(s.progress for s in shards) / (100.0 * len(shards))
     if current.status == RoundStatus.DONE:
         within = 1.0
-    task.progress = round(min(99.0, 100.0 * (task.current_round + within) / rounds), 1)
+    warmup = TrainingParams.from_dict(task.params).warmup_share() if (task.info or {}).get("warmup") else 0.0
+    task.progress = round(min(99.0, 100.0 * (warmup + (1 - warmup) * (task.current_round + within) / rounds)), 1)
 
 
 def record_shard_report(

@@ -57,6 +57,10 @@ class TrainingParams:
         16% -> 91%). Pretrained weights are already past that phase."""
         return 0 if pretrained else self.warmup_epochs
 
+    def warmup_share(self) -> float:
+        """The shared warm-up's part of a task's progress: its epochs against every local epoch of the rounds."""
+        return self.warmup_epochs / (self.warmup_epochs + self.rounds * self.epochs)
+
     def resolved_image_size(self, pretrained: bool) -> int:
         return self.image_size or (160 if pretrained else 32)
 

@@ -30,7 +30,8 @@ class NotWanted(Exception):
 
 
 class Reporter(Protocol):
-    def task_status(self, task_id: str, status: str, error: str | None = None) -> None: ...
+    def task_status(self, task_id: str, status: str, error: str | None = None,
+                    progress: float | None = None) -> None: ...
 
     def prepared(self, task_id: str, info: dict) -> None: ...
 
@@ -57,8 +58,16 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
     record = {**info.to_dict(), "kind": job.kind, "label_names": job.label_names}
     if params.shared_warmup_epochs(info.pretrained) and labels:
         data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
-        record["warmup"] = {**warm_up(model.to(training_device()), data, params, job.kind, info.pretrained),
-                            "shards": used}
+        last_report = [0.0]
+
+        def on_progress(step: int, total: int, _loss: float) -> None:
+            now = time.monotonic()
+            if step == total or now - last_report[0] >= 1.0:
+                last_report[0] = now
+                reporter.task_status(job.task_id, "running", progress=100.0 * step / total)
+
+        warmup = warm_up(model.to(training_device()), data, params, job.kind, info.pretrained, on_progress)
+        record["warmup"] = {**warmup, "shards": used}
         model.cpu()
     with tempfile.TemporaryDirectory() as folder:
         model.save_pretrained(folder, safe_serialization=True)

@@ -70,7 +70,8 @@ def train_shard(
     return ShardResult(state, len(data), step, loss_sum / max(step, 1), time.perf_counter() - started)
 
 
-def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, kind: str, pretrained: bool) -> dict | None:
+def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, kind: str, pretrained: bool,
+            on_progress: ProgressCallback | None = None) -> dict | None:
     """Train a random-init model on all training rows for the task's shared warm-up epochs, before any shard
     copies it (`TrainingParams.shared_warmup_epochs`); returns what happened, or None when there is nothing to do."""
     epochs = params.shared_warmup_epochs(pretrained)
@@ -78,13 +79,15 @@ def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, k
         return None
     first_step_at: list[float] = []
 
-    def on_progress(step: int, _total: int, _loss: float) -> None:
+    def progress(step: int, total: int, loss: float) -> None:
         if step == 1:
             first_step_at.append(time.time())
+        if on_progress is not None:
+            on_progress(step, total, loss)
 
     result = train_shard(
         model, data, epochs, params.resolved_learning_rate(kind, pretrained), params.shard_batch_size(pretrained),
-        params.weight_decay, seed=params.seed * 1000 + 999, on_progress=on_progress,
+        params.weight_decay, seed=params.seed * 1000 + 999, on_progress=progress,
     )
     return {"epochs": epochs, "rows": result.rows, "steps": result.steps, "train_loss": round(result.train_loss, 4),
             "seconds": round(result.seconds, 3), "first_step_at": first_step_at[0] if first_step_at else None}

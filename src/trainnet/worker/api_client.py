@@ -45,8 +45,9 @@ class ApiClient:
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
 
-    def task_status(self, task_id: str, status: str, error: str | None = None) -> None:
-        self.request("PATCH", f"/tasks/{task_id}/status", {"status": status, "error": error})
+    def task_status(self, task_id: str, status: str, error: str | None = None,
+                    progress: float | None = None) -> None:
+        self.request("PATCH", f"/tasks/{task_id}/status", {"status": status, "error": error, "progress": progress})
 
     def prepared(self, task_id: str, info: dict) -> None:
         self.request("PUT", f"/tasks/{task_id}/preparation", {"info": info})

@@ -181,6 +181,8 @@ def patch_task_status(task_id: Id, report: TaskStatusPatch, settings: SettingsDe
                 coordinator.set_task_status(task, TaskStatus.ERROR, report.error or "a worker reported an error")
             elif task.status == TaskStatus.QUEUED:
                 coordinator.set_task_status(task, TaskStatus.RUNNING)
+            if report.status == TaskStatus.RUNNING and report.progress is not None:
+                coordinator.record_warmup_progress(task, report.progress)
         return TaskStatusOut(task_id=task.id, status=task.status, progress=task.progress, error=task.error)
 
 
