@@ -44,6 +44,8 @@ def test_dataset_url_from_the_upload_works(client, upload, text_csv):
         ({"model_type": "distilbert", "num_shards": 0}, 422, "num_shards"),
         ({"model_type": "distilbert", "num_shards": 10_000}, 422, "num_shards=10000 is above the limit"),
         ({"model_type": "distilbert", "num_shards": 25}, 422, "too few for 25 shards"),
+        ({"model_type": "distilbert", "warmup_epochs": -1}, 422, "warmup_epochs"),
+        ({"model_type": "distilbert", "warmup_epochs": 10_000}, 422, "warmup_epochs=10000 is above the limit"),
         ({"model_type": "distilbert", "label_column": "nope"}, 422, "no label column"),
         ({"model_type": "mobilenet_v2"}, 422, "pixel columns"),
         ({"model_type": "distilbert", "base_model": "/does/not/exist"}, 422, "neither a directory"),
@@ -91,6 +93,17 @@ def test_worker_endpoints_require_the_worker_token(client, text_dataset):
     response = client.patch(f"/api/tasks/{task_id}/status", json=body, headers=good)
     assert response.status_code == 200 and response.json()["status"] == "error"
     assert "test-token" not in client.get(f"/api/tasks/{task_id}").text
+
+
+def test_the_warm_up_progress_a_worker_reports_moves_a_running_task_before_its_shards_exist(client, text_dataset):
+    task_id = start(client, model_type="distilbert", dataset_id=text_dataset, rounds=2, epochs=2).json()["task_id"]
+    good = {"Authorization": "Bearer test-token"}
+    too_far = client.patch(f"/api/tasks/{task_id}/status", json={"status": "running", "progress": 150}, headers=good)
+    assert too_far.status_code == 422 and "progress" in too_far.text
+    response = client.patch(f"/api/tasks/{task_id}/status", json={"status": "running", "progress": 50}, headers=good)
+    assert response.status_code == 200 and response.json()["progress"] == 10.0  # half of 1 epoch in 1 + 2 x 2
+    assert client.get(f"/api/tasks/{task_id}/status").json() == {
+        "task_id": task_id, "status": "running", "progress": 10.0, "error": None}
 
 
 def test_model_types_say_what_is_available_here(client):
