@@ -14,10 +14,10 @@ class Reporter:
     """Answers shard reports with `proceed` until `stop_after` running reports, then says the work is unwanted."""
 
     def __init__(self, stop_after: int | None = None):
-        self.stop_after, self.shard_reports = stop_after, []
+        self.stop_after, self.shard_reports, self.status_reports = stop_after, [], []
 
     def task_status(self, task_id, status, error=None, progress=None):
-        self.status_reports = getattr(self, "status_reports", []) + [(status, progress)]
+        self.status_reports.append((status, progress))
 
     def prepared(self, task_id, info):
         self.info = info

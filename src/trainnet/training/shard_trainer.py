@@ -71,12 +71,11 @@ def train_shard(
 
 
 def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, kind: str, pretrained: bool,
-            on_progress: ProgressCallback | None = None) -> dict | None:
-    """Train a random-init model on all training rows for the task's shared warm-up epochs, before any shard
-    copies it (`TrainingParams.shared_warmup_epochs`); returns what happened, or None when there is nothing to do."""
+            on_progress: ProgressCallback | None = None) -> dict:
+    """Train a random-init model on all training rows for the task's shared warm-up epochs
+    (`TrainingParams.shared_warmup_epochs`, which callers check is not 0), before any shard copies it; returns
+    what happened."""
     epochs = params.shared_warmup_epochs(pretrained)
-    if not epochs:
-        return None
     first_step_at: list[float] = []
 
     def progress(step: int, total: int, loss: float) -> None:
