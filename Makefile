@@ -5,7 +5,7 @@ PIP    := $(PY) -m pip
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install run test test-deps web bench clean
+.PHONY: install run test test-deps lint web bench clean
 
 install: $(VENV)/.installed web
 
@@ -38,7 +38,15 @@ test-deps:
 		else echo "install these Debian packages first:$$missing"; exit 1; fi; \
 	fi
 
-test: install test-deps
+# Lint, format and type checks of the Python code and the web UI; any finding fails.
+lint: install
+	$(VENV)/bin/ruff check src tests bench
+	$(VENV)/bin/ruff format --check src tests bench
+	$(VENV)/bin/mypy
+	@if [ -f web/package.json ] && command -v npm >/dev/null; then \
+		cd web && npm run lint && npm run typecheck && npm run format:check; fi
+
+test: install test-deps lint
 	@if [ -f web/package.json ] && command -v npm >/dev/null; then cd web && npm test; fi
 	$(VENV)/bin/pytest
 

@@ -58,8 +58,10 @@ def main() -> None:
         ("fast RougeDeduplicator", len(texts[:full]), sum(everything), all_wall, all_cpu, "(reference not run)"),
     ]  # fmt: skip
     print(f"command: {' '.join(shlex.quote(part) for part in [sys.executable, *sys.argv])}")
-    print(f"corpus: {CORPUS.name}, ROUGE-L threshold {args.threshold}; "
-          f"decisions identical on the first {side_by_side}: yes\n")
+    print(
+        f"corpus: {CORPUS.name}, ROUGE-L threshold {args.threshold}; "
+        f"decisions identical on the first {side_by_side}: yes\n"
+    )
     print("| filter | prompts | kept | wall s | CPU s | speed-up |")
     print("|---|---:|---:|---:|---:|---|")
     for name, count, kept, wall, cpu, speedup in rows:

@@ -24,8 +24,8 @@ import statistics
 import time
 
 import torch
-
 from common import digits_examples, markdown_table, t0_source_examples
+
 from trainnet.data.sharding import make_shards, split_holdout
 from trainnet.federated.average import average_weights
 from trainnet.training.batches import encode
@@ -64,8 +64,22 @@ def federated(model0, shards, everything, eval_data, rounds, epochs, lr, batch, 
     return curve
 
 
-def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rounds, recalibrations, build,
-          pretrained, warmups=(True,)):
+def bench(
+    name,
+    kind,
+    inputs,
+    labels,
+    label_names,
+    epochs,
+    lr,
+    batch,
+    seeds,
+    rounds,
+    recalibrations,
+    build,
+    pretrained,
+    warmups=(True,),
+):
     results: dict[str, list[tuple[float, float, float]]] = {}
     for seed in seeds:
         torch.manual_seed(seed)
@@ -79,8 +93,9 @@ def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rou
         shards = [enc(s) for s in make_shards(labels, train_idx, SHARDS, seed)]
         started = time.perf_counter()
         metrics = centralized(model0, everything, eval_data, epochs, lr, batch, seed)
-        results.setdefault("centralized", []).append((metrics["accuracy"], metrics["macro_f1"],
-                                                       time.perf_counter() - started))
+        results.setdefault("centralized", []).append(
+            (metrics["accuracy"], metrics["macro_f1"], time.perf_counter() - started)
+        )
         print(f"  {name} seed {seed} centralized: acc {metrics['accuracy']:.4f}", flush=True)
         params = TrainingParams(num_shards=SHARDS, batch_size=batch, learning_rate=lr, seed=seed)
         extra = params.shared_warmup_epochs(pretrained)
@@ -88,30 +103,54 @@ def bench(name, kind, inputs, labels, label_names, epochs, lr, batch, seeds, rou
             started = time.perf_counter()
             metrics = centralized(model0, everything, eval_data, epochs + extra, lr, batch, seed)
             results.setdefault(f"centralized, {epochs + extra} epochs (+ the warm-up)", []).append(
-                (metrics["accuracy"], metrics["macro_f1"], time.perf_counter() - started))
+                (metrics["accuracy"], metrics["macro_f1"], time.perf_counter() - started)
+            )
         for warmup in warmups if extra else (False,):
             started = time.perf_counter()
             start = copy.deepcopy(model0)
             if warmup:
                 warm_up(start, everything, params, kind, pretrained)
             for recalibrate in recalibrations:
-                curve = federated(start, shards, everything, eval_data, rounds, epochs, lr,
-                                  params.shard_batch_size(pretrained), recalibrate, seed)
+                curve = federated(
+                    start,
+                    shards,
+                    everything,
+                    eval_data,
+                    rounds,
+                    epochs,
+                    lr,
+                    params.shard_batch_size(pretrained),
+                    recalibrate,
+                    seed,
+                )
                 per_round = (time.perf_counter() - started) / rounds
                 for r, metrics in enumerate(curve, start=1):
                     label = f"{SHARDS} shards, {r} round{'s' if r > 1 else ''}"
-                    label += " + BN re-estimation" if recalibrate else (", plain average" if len(recalibrations) > 1 else "")
+                    label += (
+                        " + BN re-estimation" if recalibrate else (", plain average" if len(recalibrations) > 1 else "")
+                    )
                     label += ", no warm-up" if extra and not warmup else ""
                     results.setdefault(label, []).append((metrics["accuracy"], metrics["macro_f1"], per_round * r))
-                print(f"  {name} seed {seed} warmup={warmup} recalibrate={recalibrate}: acc per round "
-                      f"{[round(m['accuracy'], 4) for m in curve]}", flush=True)
+                print(
+                    f"  {name} seed {seed} warmup={warmup} recalibrate={recalibrate}: acc per round "
+                    f"{[round(m['accuracy'], 4) for m in curve]}",
+                    flush=True,
+                )
                 started = time.perf_counter()
     central = statistics.mean(a for a, _, _ in results["centralized"])
     rows = []
     for label, values in results.items():
         acc = statistics.mean(a for a, _, _ in values)
-        rows.append([name, label, f"{100 * acc:.2f}", f"{100 * statistics.mean(f for _, f, _ in values):.2f}",
-                     f"{100 * (acc - central):+.2f}", f"{statistics.mean(t for _, _, t in values):.0f}"])
+        rows.append(
+            [
+                name,
+                label,
+                f"{100 * acc:.2f}",
+                f"{100 * statistics.mean(f for _, f, _ in values):.2f}",
+                f"{100 * (acc - central):+.2f}",
+                f"{statistics.mean(t for _, _, t in values):.0f}",
+            ]
+        )
     return rows
 
 
@@ -134,9 +173,22 @@ def main():
             return model, processor
 
         recalibrations = [True, False] if args.plain_batchnorm else [True]
-        rows += bench("digits / mobilenet_v2 (random init, 32px)", "image", images, labels, names, 6, 2e-3, 32,
-                      args.seeds, args.rounds, recalibrations, mobilenet, pretrained=False,
-                      warmups=(True, False) if args.no_warmup else (True,))
+        rows += bench(
+            "digits / mobilenet_v2 (random init, 32px)",
+            "image",
+            images,
+            labels,
+            names,
+            6,
+            2e-3,
+            32,
+            args.seeds,
+            args.rounds,
+            recalibrations,
+            mobilenet,
+            pretrained=False,
+            warmups=(True, False) if args.no_warmup else (True,),
+        )
     if args.only in (None, "text"):
         texts, labels, names = t0_source_examples(per_class=120)
 
@@ -144,8 +196,21 @@ def main():
             model, tokenizer, _ = build_initial_model(MODEL_TYPES["minilm"], label_names, [])
             return model, tokenizer
 
-        rows += bench("T0 prompt source (5 classes) / minilm (pretrained)", "text", texts, labels, names, 2, 5e-5, 16,
-                      args.seeds, args.rounds, [False], minilm, pretrained=True)
+        rows += bench(
+            "T0 prompt source (5 classes) / minilm (pretrained)",
+            "text",
+            texts,
+            labels,
+            names,
+            2,
+            5e-5,
+            16,
+            args.seeds,
+            args.rounds,
+            [False],
+            minilm,
+            pretrained=True,
+        )
     if args.only in (None, "text-scratch"):
         texts, labels, names = t0_source_examples(per_class=120)
 
@@ -154,13 +219,31 @@ def main():
             assert not info.pretrained, "this row is about a random init"
             return model, tokenizer
 
-        rows += bench("T0 prompt source (5 classes) / distilbert (random init, reduced)", "text", texts, labels, names,
-                      2, 1e-3, 16, args.seeds, args.rounds, [False], distilbert, pretrained=False,
-                      warmups=(True, False) if args.no_warmup else (True,))
-    print(f"\nP2 accuracy on the held-out 20%, mean over seeds {args.seeds}; every shard trains the same local "
-          f"epochs per round as centralized training trains in total; seconds are cumulative\n")
-    print(markdown_table(["dataset / model", "training", "accuracy %", "macro-F1 %", "Δ acc vs centralized",
-                          "seconds"], rows))
+        rows += bench(
+            "T0 prompt source (5 classes) / distilbert (random init, reduced)",
+            "text",
+            texts,
+            labels,
+            names,
+            2,
+            1e-3,
+            16,
+            args.seeds,
+            args.rounds,
+            [False],
+            distilbert,
+            pretrained=False,
+            warmups=(True, False) if args.no_warmup else (True,),
+        )
+    print(
+        f"\nP2 accuracy on the held-out 20%, mean over seeds {args.seeds}; every shard trains the same local "
+        f"epochs per round as centralized training trains in total; seconds are cumulative\n"
+    )
+    print(
+        markdown_table(
+            ["dataset / model", "training", "accuracy %", "macro-F1 %", "Δ acc vs centralized", "seconds"], rows
+        )
+    )
 
 
 if __name__ == "__main__":

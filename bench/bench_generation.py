@@ -42,7 +42,7 @@ def main() -> None:
     import torch
 
     from trainnet.generate.teachers import LocalTeacher
-    from trainnet.llm import load_causal_lm
+    from trainnet.models.llm import load_causal_lm
 
     torch.set_num_threads(args.threads)
     model, tokenizer = load_causal_lm(args.model, cache_dir=Path(args.cache_dir))

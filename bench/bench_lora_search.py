@@ -36,8 +36,15 @@ from trainnet.lora.lora_tuning import evaluate_loss, load_base_model, prepare_da
 
 CACHE_DIR = Path(os.environ.get("TRAINNET_LLM_CACHE", "/tmp/trainnet-llm-cache"))
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "seed_tasks.jsonl"
-LLAMA_BLOCK_LINEARS = ("self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj",
-                       "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj")
+LLAMA_BLOCK_LINEARS = (
+    "self_attn.q_proj",
+    "self_attn.k_proj",
+    "self_attn.v_proj",
+    "self_attn.o_proj",
+    "mlp.gate_proj",
+    "mlp.up_proj",
+    "mlp.down_proj",
+)
 SMOLLM2_LAYERS = 30
 
 
@@ -53,8 +60,11 @@ def seed_task_records(path: Path, limit: int) -> list[dict]:
 
 def top_layer_targets(n_layers: int) -> tuple[str, ...]:
     """Every linear layer of the top `n_layers` blocks: backward stops there, which keeps CPU trials short."""
-    return tuple(f"layers.{layer}.{name}" for layer in range(SMOLLM2_LAYERS - n_layers, SMOLLM2_LAYERS)
-                 for name in LLAMA_BLOCK_LINEARS)
+    return tuple(
+        f"layers.{layer}.{name}"
+        for layer in range(SMOLLM2_LAYERS - n_layers, SMOLLM2_LAYERS)
+        for name in LLAMA_BLOCK_LINEARS
+    )
 
 
 def base_eval_loss(records: list[dict], config: LoraTuningConfig) -> float:
@@ -69,8 +79,12 @@ def run_one(name: str, records: list[dict], config: LoraTuningConfig, storage: s
     result = run_search(name, records, config, storage, cache_dir=CACHE_DIR, **search)
     seconds = time.perf_counter() - started
     for trial in result.summary["trials"]:
-        print(f"  {name} trial {trial['number']}: {trial['state']} eval losses {trial['eval_losses']} "
-              f"params {trial['params']}", file=sys.stderr, flush=True)
+        print(
+            f"  {name} trial {trial['number']}: {trial['state']} eval losses {trial['eval_losses']} "
+            f"params {trial['params']}",
+            file=sys.stderr,
+            flush=True,
+        )
     states = result.summary["states"]
     return {
         "best": result.best_trial["eval_loss"],
@@ -88,8 +102,9 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="1 seed, 4 trials, 4 steps per trial")
     parser.add_argument("--seeds", type=int, nargs="+", default=None)
     parser.add_argument("--trials", type=int, default=None, help="trial budget of each search (<= 8)")
-    parser.add_argument("--steps", type=int, default=None,
-                        help="optimizer steps per trial (default: one epoch, the product's default)")
+    parser.add_argument(
+        "--steps", type=int, default=None, help="optimizer steps per trial (default: one epoch, the product's default)"
+    )
     parser.add_argument("--batch-size", type=int, default=4)
     parser.add_argument("--records", type=int, default=96, help="seed tasks used (eval split is 1/8 of them)")
     parser.add_argument("--lora-layers", type=int, default=4, help="top SmolLM2 blocks that get LoRA")
@@ -111,40 +126,68 @@ def main() -> None:
         storage = f"sqlite:///{Path(tmp) / 'studies.db'}"
         for seed in seeds:
             config = LoraTuningConfig(
-                n_trials=n_trials, max_steps=steps, batch_size=args.batch_size, max_length=96,
-                eval_fraction=0.125, evals_per_trial=2, pruning_warmup_evals=0,
-                target_modules=top_layer_targets(args.lora_layers), seed=seed,
+                n_trials=n_trials,
+                max_steps=steps,
+                batch_size=args.batch_size,
+                max_length=96,
+                eval_fraction=0.125,
+                evals_per_trial=2,
+                pruning_warmup_evals=0,
+                target_modules=top_layer_targets(args.lora_layers),
+                seed=seed,
             )
             untuned = base_eval_loss(records, config)
             tpe = run_one(f"tpe-{seed}", records, config, storage)
-            rnd = run_one(f"random-{seed}", records, config, storage,
-                          sampler=optuna.samplers.RandomSampler(seed=seed), pruner=optuna.pruners.NopPruner())
+            rnd = run_one(
+                f"random-{seed}",
+                records,
+                config,
+                storage,
+                sampler=optuna.samplers.RandomSampler(seed=seed),
+                pruner=optuna.pruners.NopPruner(),
+            )
             rows.append((seed, untuned, tpe, rnd))
-            print(f"seed {seed}: base {untuned:.4f}, tpe {tpe['best']:.4f} ({tpe['seconds']:.0f} s), "
-                  f"random {rnd['best']:.4f} ({rnd['seconds']:.0f} s)", file=sys.stderr, flush=True)
+            print(
+                f"seed {seed}: base {untuned:.4f}, tpe {tpe['best']:.4f} ({tpe['seconds']:.0f} s), "
+                f"random {rnd['best']:.4f} ({rnd['seconds']:.0f} s)",
+                file=sys.stderr,
+                flush=True,
+            )
 
     length = "1 epoch" if steps is None else f"{steps} steps"
-    print(f"\nP7 LoRA search, SmolLM2-135M-Instruct, {n_trials} trials per search, {length} x batch "
-          f"{args.batch_size} per trial, LoRA on the top {args.lora_layers} blocks, {len(records)} seed tasks "
-          f"(1/8 held out), {os.cpu_count()} CPU cores, {args.threads} torch thread(s)\n")
-    print("| seed | base model eval loss | TPE+pruning best eval loss | random best eval loss | "
-          "TPE complete/pruned | TPE s/trial | random s/trial | TPE best params |")
+    print(
+        f"\nP7 LoRA search, SmolLM2-135M-Instruct, {n_trials} trials per search, {length} x batch "
+        f"{args.batch_size} per trial, LoRA on the top {args.lora_layers} blocks, {len(records)} seed tasks "
+        f"(1/8 held out), {os.cpu_count()} CPU cores, {args.threads} torch thread(s)\n"
+    )
+    print(
+        "| seed | base model eval loss | TPE+pruning best eval loss | random best eval loss | "
+        "TPE complete/pruned | TPE s/trial | random s/trial | TPE best params |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for seed, untuned, tpe, rnd in rows:
-        params = ", ".join(f"{k}={v:.2g}" if isinstance(v, float) else f"{k}={v}"
-                           for k, v in tpe["best_params"].items())
-        print(f"| {seed} | {untuned:.4f} | {tpe['best']:.4f} | {rnd['best']:.4f} | {tpe['complete']}/{tpe['pruned']} "
-              f"| {tpe['per_trial']:.1f} | {rnd['per_trial']:.1f} | {params} |")
+        params = ", ".join(
+            f"{k}={v:.2g}" if isinstance(v, float) else f"{k}={v}" for k, v in tpe["best_params"].items()
+        )
+        print(
+            f"| {seed} | {untuned:.4f} | {tpe['best']:.4f} | {rnd['best']:.4f} | {tpe['complete']}/{tpe['pruned']} "
+            f"| {tpe['per_trial']:.1f} | {rnd['per_trial']:.1f} | {params} |"
+        )
     tpe_median = statistics.median(tpe["best"] for _, _, tpe, _ in rows)
     rnd_median = statistics.median(rnd["best"] for _, _, _, rnd in rows)
     tpe_time = sum(tpe["seconds"] for _, _, tpe, _ in rows)
     rnd_time = sum(rnd["seconds"] for _, _, _, rnd in rows)
-    print(f"| **median** | | **{tpe_median:.4f}** | **{rnd_median:.4f}** | | "
-          f"{tpe_time / (len(rows) * n_trials):.1f} | {rnd_time / (len(rows) * n_trials):.1f} | |")
+    print(
+        f"| **median** | | **{tpe_median:.4f}** | **{rnd_median:.4f}** | | "
+        f"{tpe_time / (len(rows) * n_trials):.1f} | {rnd_time / (len(rows) * n_trials):.1f} | |"
+    )
     verdict = "holds" if tpe_median <= rnd_median else "FAILS"
-    print(f"\nP7 {verdict}: median best eval loss TPE+pruning {tpe_median:.4f} vs random {rnd_median:.4f}; "
-          f"wall time TPE {tpe_time:.0f} s vs random {rnd_time:.0f} s (ratio {tpe_time / rnd_time:.2f})")
+    print(
+        f"\nP7 {verdict}: median best eval loss TPE+pruning {tpe_median:.4f} vs random {rnd_median:.4f}; "
+        f"wall time TPE {tpe_time:.0f} s vs random {rnd_time:.0f} s (ratio {tpe_time / rnd_time:.2f})"
+    )
     print(f"\nCommand: python {' '.join(shlex.quote(a) for a in sys.argv)}")
+
 
 if __name__ == "__main__":
     main()

@@ -27,9 +27,15 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import markdown_table, median  # noqa: E402
+
 from tests.conftest import ServerProcess, WorkerProcess, text_rows, to_csv, wait_for_task  # noqa: E402
 from tests.services.conftest import (  # noqa: E402
-    FAST_RECOVERY, PostgresServer, RedisServer, S3Server, services_env, wait_until,
+    FAST_RECOVERY,
+    PostgresServer,
+    RedisServer,
+    S3Server,
+    services_env,
+    wait_until,
 )
 
 # A job where shard training, not bookkeeping, dominates: the reduced DistilBERT (random init), 1,600 rows.
@@ -53,8 +59,22 @@ def make_ping_app(settings=None):
 
 
 def ping_worker() -> None:
-    make_ping_app().worker_main(["worker", "-Q", "cpu_queue", "--pool", "solo", "--loglevel", "WARNING",
-                                 "--without-gossip", "--without-mingle", "--without-heartbeat", "-n", "ping@%h"])
+    make_ping_app().worker_main(
+        [
+            "worker",
+            "-Q",
+            "cpu_queue",
+            "--pool",
+            "solo",
+            "--loglevel",
+            "WARNING",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+            "-n",
+            "ping@%h",
+        ]
+    )
 
 
 def dispatch_latencies(env: dict, pings: int, scratch: Path) -> list[float]:
@@ -62,9 +82,13 @@ def dispatch_latencies(env: dict, pings: int, scratch: Path) -> list[float]:
     from trainnet.settings import Settings
 
     scratch = Path(tempfile.mkdtemp(dir=scratch, prefix="pings-"))
-    worker = subprocess.Popen([sys.executable, __file__, "--ping-worker"], env={**os.environ, **env},
-                              start_new_session=True, stdout=open(scratch / "ping-worker.log", "a"),
-                              stderr=subprocess.STDOUT)
+    worker = subprocess.Popen(
+        [sys.executable, __file__, "--ping-worker"],
+        env={**os.environ, **env},
+        start_new_session=True,
+        stdout=open(scratch / "ping-worker.log", "a"),
+        stderr=subprocess.STDOUT,
+    )
     app = make_ping_app(Settings(**{k: v for k, v in env.items() if v}))
     latencies = []
     try:
@@ -72,8 +96,9 @@ def dispatch_latencies(env: dict, pings: int, scratch: Path) -> list[float]:
             marker = scratch / f"ping-{i}"
             sent = time.time()
             app.send_task("bench.ping", args=[str(marker)], queue="cpu_queue")
-            started = float(wait_until(lambda: marker.exists() and marker.read_text(), 120, "ping not served",
-                                       interval=0.002))
+            started = float(
+                wait_until(lambda: marker.exists() and marker.read_text(), 120, "ping not served", interval=0.002)
+            )
             if i:  # the first one waits for the worker to start
                 latencies.append(started - sent)
     finally:
@@ -88,8 +113,9 @@ def first_step_delay(database_url: str, task_id: str, posted: float) -> float:
     engine = create_engine(database_url)
     try:
         with engine.connect() as connection:
-            first = connection.execute(text("select min(first_step_at) from shards where task_id = :t"),
-                                       {"t": task_id}).scalar()
+            first = connection.execute(
+                text("select min(first_step_at) from shards where task_id = :t"), {"t": task_id}
+            ).scalar()
     finally:
         engine.dispose()
     if isinstance(first, str):  # SQLite hands back text
@@ -99,14 +125,19 @@ def first_step_delay(database_url: str, task_id: str, posted: float) -> float:
     return first.timestamp() - posted
 
 
-SPIN = ("import time, torch; torch.set_num_threads(1); a = torch.randn(256, 256); t = time.perf_counter()\n"
-        "for _ in range(2000): a @ a\nprint(time.perf_counter() - t)")
+SPIN = (
+    "import time, torch; torch.set_num_threads(1); a = torch.randn(256, 256); t = time.perf_counter()\n"
+    "for _ in range(2000): a @ a\nprint(time.perf_counter() - t)"
+)
 
 
 def free_cores() -> float:
     """How many cores two 1-thread processes get right now: 2.0 on an idle 2-core machine, less when shared."""
+
     def spin(n: int) -> float:
-        processes = [subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)]
+        processes = [
+            subprocess.Popen([sys.executable, "-c", SPIN], stdout=subprocess.PIPE, text=True) for _ in range(n)
+        ]
         return max(float(p.communicate()[0]) for p in processes)
 
     return 2 * spin(1) / spin(2)
@@ -128,15 +159,22 @@ class Fleet:
     def __init__(self, root: Path, count: int, redis_server, postgres, s3, rows_per_class: int):
         self.count, self.root = count, root / f"fleet{count}"
         self.database_url = postgres.create_database(f"bench{count}")
-        env = {**services_env(redis_server, self.database_url, s3, secrets.token_urlsafe(24)),
-               "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_server.port}/{count}"}
+        env = {
+            **services_env(redis_server, self.database_url, s3, secrets.token_urlsafe(24)),
+            "CELERY_BROKER_URL": f"redis://127.0.0.1:{redis_server.port}/{count}",
+        }
         self.api = ServerProcess(self.root / "api" / "data", extra_env=env, no_workers=True).start()
         self.client = httpx.Client(base_url=self.api.url, timeout=60)
-        self.workers = [WorkerProcess(f"bench{count}-{i}", {**env, "TRAINNET_API_URL": self.api.url},
-                                      self.root / f"w{i}" / "data").start() for i in range(count)]
+        self.workers = [
+            WorkerProcess(
+                f"bench{count}-{i}", {**env, "TRAINNET_API_URL": self.api.url}, self.root / f"w{i}" / "data"
+            ).start()
+            for i in range(count)
+        ]
         names = {w.node for w in self.workers}
-        wait_until(lambda: names <= {w["name"] for w in self.client.get("/api/workers").json()}, 300,
-                   "workers did not report")
+        wait_until(
+            lambda: names <= {w["name"] for w in self.client.get("/api/workers").json()}, 300, "workers did not report"
+        )
         upload = self.client.post("/api/datasets", files={"file": ("r.csv", to_csv(text_rows(rows_per_class)))})
         self.dataset_id = upload.json()["dataset_id"]
         self.times, self.first_steps, self.tasks = [], [], []
@@ -184,14 +222,27 @@ def main():
             cores.append(free_cores())
             for fleet in fleets:
                 shards = fleet.shard_seconds()
-                jobs.append([fleet.count, args.runs, f"{median(fleet.times):.1f}", f"{min(fleet.times):.1f}",
-                             f"{max(fleet.times):.1f}", f"{median(shards):.1f}"])
+                jobs.append(
+                    [
+                        fleet.count,
+                        args.runs,
+                        f"{median(fleet.times):.1f}",
+                        f"{min(fleet.times):.1f}",
+                        f"{max(fleet.times):.1f}",
+                        f"{median(shards):.1f}",
+                    ]
+                )
             two = fleets[1]
-            first_step.append(["Redis + PostgreSQL + S3", f"{median(two.first_steps):.2f}", f"{max(two.first_steps):.2f}"])
+            first_step.append(
+                ["Redis + PostgreSQL + S3", f"{median(two.first_steps):.2f}", f"{max(two.first_steps):.2f}"]
+            )
             for fleet in fleets:
                 fleet.stop()
-            redis_env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_server.port),
-                         "TRAINNET_DATA_DIR": str(root / "ping-redis")}
+            redis_env = {
+                "REDIS_HOST": "127.0.0.1",
+                "REDIS_PORT": str(redis_server.port),
+                "TRAINNET_DATA_DIR": str(root / "ping-redis"),
+            }
             dispatch.append(["Redis", dispatch_latencies(redis_env, args.pings, root)])
         finally:
             for fleet in fleets:
@@ -204,12 +255,16 @@ def main():
         (root / "ping-embedded").mkdir()
         dispatch.append(["embedded (SQLite, 0.1 s polling)", dispatch_latencies(embedded_env, args.pings, root)])
 
-        server = ServerProcess(root / "embedded" / "data", workers=2,
-                               extra_env={**FAST_RECOVERY, "REDIS_HOST": "", "CELERY_BROKER_URL": ""}).start()
+        server = ServerProcess(
+            root / "embedded" / "data",
+            workers=2,
+            extra_env={**FAST_RECOVERY, "REDIS_HOST": "", "CELERY_BROKER_URL": ""},
+        ).start()
         try:
             client = httpx.Client(base_url=server.url, timeout=60)
-            dataset_id = client.post("/api/datasets", files={"file": ("r.csv", to_csv(text_rows(args.rows_per_class)))}
-                                     ).json()["dataset_id"]
+            dataset_id = client.post(
+                "/api/datasets", files={"file": ("r.csv", to_csv(text_rows(args.rows_per_class)))}
+            ).json()["dataset_id"]
             delays = []
             for run in range(args.runs + 1):
                 task_id, posted, _ = run_job(client, dataset_id)
@@ -224,12 +279,26 @@ def main():
     print(f"Scale-out benchmark ({os.cpu_count()} cores, {load}; one torch thread per worker)\n\n{command}\n")
     print(f"Job wall time, POST /api/train → done: {JOB}, {2 * args.rows_per_class} rows, Redis + PostgreSQL + S3\n")
     print(markdown_table(["worker processes", "runs", "median s", "min s", "max s", "median s per shard"], jobs))
-    print(f"\nCores two 1-thread processes got on this machine, measured before / after the jobs: "
-          f"{cores[0]:.2f} / {cores[1]:.2f} (2.00 = two idle cores)")
+    print(
+        f"\nCores two 1-thread processes got on this machine, measured before / after the jobs: "
+        f"{cores[0]:.2f} / {cores[1]:.2f} (2.00 = two idle cores)"
+    )
     print("\nDispatch latency of a trivial job, send_task → task start in a warm worker\n")
-    print(markdown_table(["broker", "round trips", "median ms", "p95 ms", "max ms"], [
-        [name, len(v), f"{1000 * median(v):.1f}", f"{1000 * statistics.quantiles(v, n=20)[-1]:.1f}",
-         f"{1000 * max(v):.1f}"] for name, v in dispatch]))
+    print(
+        markdown_table(
+            ["broker", "round trips", "median ms", "p95 ms", "max ms"],
+            [
+                [
+                    name,
+                    len(v),
+                    f"{1000 * median(v):.1f}",
+                    f"{1000 * statistics.quantiles(v, n=20)[-1]:.1f}",
+                    f"{1000 * max(v):.1f}",
+                ]
+                for name, v in dispatch
+            ],
+        )
+    )
     print("\nPOST /api/train → first optimizer step (2 warm workers, same job)\n")
     print(markdown_table(["stack", "median s", "max s"], first_step))
 

@@ -15,9 +15,9 @@ import copy
 import time
 
 import torch
+from common import digits_examples, markdown_table, median, t0_source_examples
 from torch.utils.data import DataLoader
 
-from common import digits_examples, markdown_table, median, t0_source_examples
 from trainnet.training.batches import encode
 from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
 from trainnet.training.shard_trainer import train_shard
@@ -33,10 +33,16 @@ def bare_text_loop(model, tokenizer, texts, labels, batch_size, lr, epochs, max_
     from transformers import DataCollatorWithPadding
 
     encoded = tokenizer(texts, truncation=True, max_length=max_length)
-    features = [{"input_ids": ids, "attention_mask": mask, "labels": y}
-                for ids, mask, y in zip(encoded["input_ids"], encoded["attention_mask"], labels)]
-    loader = DataLoader(features, batch_size=batch_size, sampler=same_order(len(features)),
-                        collate_fn=DataCollatorWithPadding(tokenizer))
+    features = [
+        {"input_ids": ids, "attention_mask": mask, "labels": y}
+        for ids, mask, y in zip(encoded["input_ids"], encoded["attention_mask"], labels)
+    ]
+    loader = DataLoader(
+        features,
+        batch_size=batch_size,
+        sampler=same_order(len(features)),
+        collate_fn=DataCollatorWithPadding(tokenizer),
+    )
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=0.01, fused=fused)
     model.train()
     for _ in range(epochs):
@@ -79,8 +85,15 @@ def measure(name, kind, model, preprocessor, inputs, labels, batch_size, lr, rep
             else:
                 bare_image_loop(m, preprocessor, inputs, labels, batch_size, lr, 1, fused_adamw)
             times.append(len(labels) / (time.perf_counter() - started))
-    return [name, batch_size, f"{median(ours):.1f}", f"{median(bare):.1f}", f"{median(ours) / median(bare):.3f}",
-            f"{median(fused):.1f}", f"{median(ours) / median(fused):.3f}"]
+    return [
+        name,
+        batch_size,
+        f"{median(ours):.1f}",
+        f"{median(bare):.1f}",
+        f"{median(ours) / median(bare):.3f}",
+        f"{median(fused):.1f}",
+        f"{median(ours) / median(fused):.3f}",
+    ]
 
 
 def main():
@@ -94,15 +107,30 @@ def main():
     model, tokenizer, _ = build_initial_model(MODEL_TYPES["minilm"], names, [])
     rows.append(measure("minilm (pretrained, 22M)", "text", model, tokenizer, texts, labels, 16, 5e-5, args.repeats))
     model, tokenizer, _ = build_initial_model(MODEL_TYPES["distilbert"], names, texts)
-    rows.append(measure("distilbert (random init, reduced)", "text", model, tokenizer, texts, labels, 16, 1e-3,
-                        args.repeats))
+    rows.append(
+        measure("distilbert (random init, reduced)", "text", model, tokenizer, texts, labels, 16, 1e-3, args.repeats)
+    )
     images, labels, names = digits_examples()
     model, processor, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], names, [], image_size=32)
-    rows.append(measure("mobilenet_v2 32px (random init)", "image", model, processor, images[:600], labels[:600], 32,
-                        2e-3, args.repeats))
+    rows.append(
+        measure(
+            "mobilenet_v2 32px (random init)",
+            "image",
+            model,
+            processor,
+            images[:600],
+            labels[:600],
+            32,
+            2e-3,
+            args.repeats,
+        )
+    )
     print(f"P1 shard-training throughput, {args.threads} torch thread(s), median of {args.repeats} interleaved runs\n")
-    print(markdown_table(["model", "batch", "TrainNet ex/s", "bare loop ex/s", "ratio", "bare, fused AdamW ex/s",
-                          "ratio"], rows))
+    print(
+        markdown_table(
+            ["model", "batch", "TrainNet ex/s", "bare loop ex/s", "ratio", "bare, fused AdamW ex/s", "ratio"], rows
+        )
+    )
 
 
 if __name__ == "__main__":

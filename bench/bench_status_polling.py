@@ -33,9 +33,9 @@ BENCH = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 from common import markdown_table  # noqa: E402
-from tests.conftest import TINY_DISTILBERT, ServerProcess, text_rows, to_csv  # noqa: E402
 
-from trainnet.embedded import default_worker_count  # noqa: E402
+from tests.conftest import TINY_DISTILBERT, ServerProcess, text_rows, to_csv  # noqa: E402
+from trainnet.cli.embedded import default_worker_count  # noqa: E402
 
 ENDPOINT = "/api/tasks/{id}/status"
 # The product's defaults (the test fixture's ServerProcess shortens them to 1 s).
@@ -57,16 +57,42 @@ def counts(api: httpx.Client) -> dict[str, int]:
 def run_locust(url: str, task_ids: list[str], rate: float, users: int, seconds: int, out: Path) -> dict:
     """Run Locust headless and return its summary line for the status endpoint."""
     prefix = out / "locust"
-    command = [sys.executable, "-m", "locust", "-f", str(BENCH / "locustfile_status.py"), "--headless",
-               "--users", str(users), "--spawn-rate", str(users), "--run-time", f"{seconds}s", "--host", url,
-               "--csv", str(prefix), "--only-summary", "--stop-timeout", "5", "--loglevel", "WARNING"]
+    command = [
+        sys.executable,
+        "-m",
+        "locust",
+        "-f",
+        str(BENCH / "locustfile_status.py"),
+        "--headless",
+        "--users",
+        str(users),
+        "--spawn-rate",
+        str(users),
+        "--run-time",
+        f"{seconds}s",
+        "--host",
+        url,
+        "--csv",
+        str(prefix),
+        "--only-summary",
+        "--stop-timeout",
+        "5",
+        "--loglevel",
+        "WARNING",
+    ]
     env = {**os.environ, "TRAINNET_BENCH_TASKS": ",".join(task_ids), "TRAINNET_BENCH_USER_RATE": str(rate / users)}
     subprocess.run(command, env=env, check=False, capture_output=True, text=True, timeout=seconds + 60)
     with open(f"{prefix}_stats.csv") as handle:
         row = next(r for r in csv.DictReader(handle) if r["Name"] == ENDPOINT)
-    return {"requests": int(row["Request Count"]), "errors": int(row["Failure Count"]),
-            "rate": float(row["Requests/s"]), "p50": float(row["50%"]), "p95": float(row["95%"]),
-            "p99": float(row["99%"]), "max": float(row["Max Response Time"])}
+    return {
+        "requests": int(row["Request Count"]),
+        "errors": int(row["Failure Count"]),
+        "rate": float(row["Requests/s"]),
+        "p50": float(row["50%"]),
+        "p95": float(row["95%"]),
+        "p99": float(row["99%"]),
+        "max": float(row["Max Response Time"]),
+    }
 
 
 def percentiles(latencies_ms: list[float], seconds: float, errors: int) -> dict:
@@ -75,8 +101,15 @@ def percentiles(latencies_ms: list[float], seconds: float, errors: int) -> dict:
     def pick(quantile: float) -> float:
         return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
 
-    return {"requests": len(ordered) + errors, "errors": errors, "rate": (len(ordered) + errors) / seconds,
-            "p50": pick(0.50), "p95": pick(0.95), "p99": pick(0.99), "max": ordered[-1]}
+    return {
+        "requests": len(ordered) + errors,
+        "errors": errors,
+        "rate": (len(ordered) + errors) / seconds,
+        "p50": pick(0.50),
+        "p95": pick(0.95),
+        "p99": pick(0.99),
+        "max": ordered[-1],
+    }
 
 
 async def _poll_on_schedule(url: str, paths: list[str], period: float, until: float, latencies: list, errors: list):
@@ -90,7 +123,9 @@ async def _poll_on_schedule(url: str, paths: list[str], period: float, until: fl
         started = time.perf_counter()
         writer.write(request)
         head = await reader.readuntil(b"\r\n\r\n")
-        length = next(int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        length = next(
+            int(line.split(b":")[1]) for line in head.split(b"\r\n") if line.lower().startswith(b"content-length")
+        )
         await reader.readexactly(length)
         if head.startswith(b"HTTP/1.1 200"):
             latencies.append((time.perf_counter() - started) * 1000)
@@ -106,8 +141,9 @@ def run_asyncio_client(url: str, task_ids: list[str], rate: float, connections: 
         latencies, errors = [], []
         until = time.perf_counter() + seconds
         paths = [ENDPOINT.replace("{id}", task_id) for task_id in task_ids]
-        await asyncio.gather(*(_poll_on_schedule(url, paths, connections / rate, until, latencies, errors)
-                               for _ in range(connections)))
+        await asyncio.gather(
+            *(_poll_on_schedule(url, paths, connections / rate, until, latencies, errors) for _ in range(connections))
+        )
         return percentiles(latencies, seconds, len(errors))
 
     return asyncio.run(run())
@@ -132,32 +168,60 @@ def main():
             warm_up = submit(api, dataset["dataset_id"], num_shards=1, rounds=1, epochs=1)
             while api.get(f"/api/tasks/{warm_up}/status").json()["status"] not in ("done", "error"):
                 time.sleep(0.5)
-            phases = [("idle server (no job running)", lambda: [warm_up]),
-                      (f"{args.workers} workers training, {args.jobs} jobs queued or running",
-                       lambda: [submit(api, dataset["dataset_id"], num_shards=2, rounds=3, epochs=30, batch_size=8)
-                                for _ in range(args.jobs)])]
+            phases = [
+                ("idle server (no job running)", lambda: [warm_up]),
+                (
+                    f"{args.workers} workers training, {args.jobs} jobs queued or running",
+                    lambda: [
+                        submit(api, dataset["dataset_id"], num_shards=2, rounds=3, epochs=30, batch_size=8)
+                        for _ in range(args.jobs)
+                    ],
+                ),
+            ]
             for name, start_jobs in phases:
                 task_ids = start_jobs()
-                clients = [(f"Locust, {args.users} users",
-                            lambda: run_locust(server.url, task_ids, args.rate, args.users, args.seconds, Path(tmp))),
-                           (f"asyncio, {args.connections} connections",
-                            lambda: run_asyncio_client(server.url, task_ids, args.rate, args.connections, args.seconds))]
+                clients = [
+                    (
+                        f"Locust, {args.users} users",
+                        lambda: run_locust(server.url, task_ids, args.rate, args.users, args.seconds, Path(tmp)),
+                    ),
+                    (
+                        f"asyncio, {args.connections} connections",
+                        lambda: run_asyncio_client(server.url, task_ids, args.rate, args.connections, args.seconds),
+                    ),
+                ]
                 for client, run in clients:
                     before = counts(api)
                     summary = run()
                     after = counts(api)
-                    results.append({"phase": name, "client": client, "tasks_before": before, "tasks_after": after,
-                                    **summary})
-                    rows.append([name, client, summary["requests"], f"{summary['rate']:.1f}", f"{summary['p50']:.1f}",
-                                 f"{summary['p95']:.1f}", f"{summary['p99']:.1f}", f"{summary['max']:.0f}",
-                                 summary["errors"]])
+                    results.append(
+                        {"phase": name, "client": client, "tasks_before": before, "tasks_after": after, **summary}
+                    )
+                    rows.append(
+                        [
+                            name,
+                            client,
+                            summary["requests"],
+                            f"{summary['rate']:.1f}",
+                            f"{summary['p50']:.1f}",
+                            f"{summary['p95']:.1f}",
+                            f"{summary['p99']:.1f}",
+                            f"{summary['max']:.0f}",
+                            summary["errors"],
+                        ]
+                    )
                     print(f"{name} / {client}: tasks before {before}, after {after}", file=sys.stderr)
         finally:
             server.stop()
-    print(f"GET {ENDPOINT} at {args.rate:g} requests/s, {args.seconds} s per run, {os.cpu_count()} cores, "
-          f"load average before: {load_before}\n")
-    print(markdown_table(["phase", "client", "requests", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "max ms",
-                          "errors"], rows))
+    print(
+        f"GET {ENDPOINT} at {args.rate:g} requests/s, {args.seconds} s per run, {os.cpu_count()} cores, "
+        f"load average before: {load_before}\n"
+    )
+    print(
+        markdown_table(
+            ["phase", "client", "requests", "achieved req/s", "p50 ms", "p95 ms", "p99 ms", "max ms", "errors"], rows
+        )
+    )
     print("\ncommand: .venv/bin/python bench/bench_status_polling.py " + " ".join(sys.argv[1:]))
     (BENCH / "results").mkdir(exist_ok=True)
     (BENCH / "results" / "status_polling.json").write_text(json.dumps(results, indent=2))

@@ -23,6 +23,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from common import markdown_table, median  # noqa: E402
+
 from tests.conftest import ServerProcess, text_rows, to_csv  # noqa: E402
 
 
@@ -36,13 +37,19 @@ def timeline(db: Path, task_id: str, timeout: float = 120) -> dict[str, float]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         with sqlite3.connect(db) as connection:
-            prepared, info = connection.execute("select prepared_at, info from tasks where id = ?", (task_id,)).fetchone()
+            prepared, info = connection.execute(
+                "select prepared_at, info from tasks where id = ?", (task_id,)
+            ).fetchone()
             started, first = connection.execute(
-                "select min(started_at), min(first_step_at) from shards where task_id = ?", (task_id,)).fetchone()
+                "select min(started_at), min(first_step_at) from shards where task_id = ?", (task_id,)
+            ).fetchone()
         if first:
             warmup = json.loads(info or "{}").get("warmup")
-            return {"prepared": stamp(prepared), "shard started": stamp(started),
-                    "first step": warmup["first_step_at"] if warmup else stamp(first)}
+            return {
+                "prepared": stamp(prepared),
+                "shard started": stamp(started),
+                "first step": warmup["first_step_at"] if warmup else stamp(first),
+            }
         time.sleep(0.05)
     raise TimeoutError(task_id)
 
@@ -62,8 +69,16 @@ def main():
                 times, phases = [], []
                 for run in range(args.runs + 1):
                     posted = time.time()
-                    task = client.post("/api/train", json={"model_type": model_type, "dataset_id": dataset["dataset_id"],
-                                                            "num_shards": 2, "rounds": 1, "epochs": 1}).json()
+                    task = client.post(
+                        "/api/train",
+                        json={
+                            "model_type": model_type,
+                            "dataset_id": dataset["dataset_id"],
+                            "num_shards": 2,
+                            "rounds": 1,
+                            "epochs": 1,
+                        },
+                    ).json()
                     moments = timeline(server.data_dir / "trainnet.db", task["task_id"])
                     delay = moments["first step"] - posted
                     while client.get(f"/api/tasks/{task['task_id']}/status").json()["status"] not in ("done", "error"):
@@ -71,13 +86,18 @@ def main():
                     if run:  # the first run warms the workers' caches (imports, pretrained weights in page cache)
                         times.append(delay)
                         phases.append({k: v - posted for k, v in moments.items()})
-                rows.append([model_type, args.runs, f"{median(times):.2f}", f"{max(times):.2f}"]
-                            + [f"{median([p[k] for p in phases]):.2f}" for k in ("prepared", "shard started")])
+                rows.append(
+                    [model_type, args.runs, f"{median(times):.2f}", f"{max(times):.2f}"]
+                    + [f"{median([p[k] for p in phases]):.2f}" for k in ("prepared", "shard started")]
+                )
         finally:
             server.stop()
     print("P3 time from POST /api/train to the first optimizer step (embedded broker, 2 warm workers)\n")
-    print(markdown_table(["model_type", "runs", "median s", "max s", "median s to prepared",
-                          "median s to shard start"], rows))
+    print(
+        markdown_table(
+            ["model_type", "runs", "median s", "max s", "median s to prepared", "median s to shard start"], rows
+        )
+    )
 
 
 if __name__ == "__main__":

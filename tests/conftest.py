@@ -22,10 +22,22 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 TINY_DISTILBERT = {"n_layers": 1, "dim": 32, "hidden_dim": 64, "n_heads": 2, "tokenizer_vocab_size": 300}
 TINY_MOBILENET = {"depth_multiplier": 0.35}
-POSITIVE = ["great movie loved it", "wonderful acting and story", "brilliant and fun", "i enjoyed every minute",
-            "superb film", "a delight from start to end"]
-NEGATIVE = ["terrible movie hated it", "boring and awful", "worst film ever", "i fell asleep", "dreadful acting",
-            "a waste of two hours"]
+POSITIVE = [
+    "great movie loved it",
+    "wonderful acting and story",
+    "brilliant and fun",
+    "i enjoyed every minute",
+    "superb film",
+    "a delight from start to end",
+]
+NEGATIVE = [
+    "terrible movie hated it",
+    "boring and awful",
+    "worst film ever",
+    "i fell asleep",
+    "dreadful acting",
+    "a waste of two hours",
+]
 
 
 def text_rows(n_per_class: int = 30, seed: int = 0) -> list[dict]:
@@ -84,13 +96,24 @@ class ServerProcess:
     """A real `trainnet serve` in its own process group: the API with embedded workers, or the API alone
     (`no_workers=True`) for a fleet of `WorkerProcess`es on a real broker."""
 
-    def __init__(self, data_dir: Path, workers: int = 2, extra_env: dict | None = None, port: int | None = None,
-                 no_workers: bool = False):
+    def __init__(
+        self,
+        data_dir: Path,
+        workers: int = 2,
+        extra_env: dict | None = None,
+        port: int | None = None,
+        no_workers: bool = False,
+    ):
         self.data_dir, self.workers, self.no_workers = data_dir, workers, no_workers
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**os.environ, "TRAINNET_SWEEP_INTERVAL": "1", "TRAINNET_WORKER_HEARTBEAT": "1",
-                    "HF_HUB_OFFLINE": "1", **(extra_env or {})}
+        self.env = {
+            **os.environ,
+            "TRAINNET_SWEEP_INTERVAL": "1",
+            "TRAINNET_WORKER_HEARTBEAT": "1",
+            "HF_HUB_OFFLINE": "1",
+            **(extra_env or {}),
+        }
         self.env.pop("TRAINNET_API_URL", None)
         self.process: subprocess.Popen | None = None
         self.log_path = data_dir.parent / f"serve-{self.port}.log"
@@ -98,10 +121,20 @@ class ServerProcess:
     def start(self, wait_for_workers: bool = True) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "a")
-        command = [sys.executable, "-m", "trainnet", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)]
+        command = [
+            sys.executable,
+            "-m",
+            "trainnet",
+            "serve",
+            "--port",
+            str(self.port),
+            "--data-dir",
+            str(self.data_dir),
+        ]
         command += ["--no-workers"] if self.no_workers else ["--workers", str(self.workers)]
-        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=self.env,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True
+        )
         self.wait_until_up(wait_for_workers and not self.no_workers)
         return self
 
@@ -151,8 +184,13 @@ class WorkerProcess:
     def __init__(self, name: str, env: dict, data_dir: Path, queues: str = "cpu_queue,gpu_queue"):
         self.name, self.queues, self.data_dir = name, queues, data_dir
         self.node = f"{name}@{socket.gethostname()}"
-        self.env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRAINNET_TORCH_THREADS": "1", **env,
-                    "TRAINNET_DATA_DIR": str(data_dir)}
+        self.env = {
+            **os.environ,
+            "HF_HUB_OFFLINE": "1",
+            "TRAINNET_TORCH_THREADS": "1",
+            **env,
+            "TRAINNET_DATA_DIR": str(data_dir),
+        }
         self.log_path = data_dir.parent / f"worker-{name}.log"
         self.process: subprocess.Popen | None = None
 
@@ -161,7 +199,10 @@ class WorkerProcess:
         log = open(self.log_path, "a")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "trainnet", "worker", "--queues", self.queues, "--name", f"{self.name}@%h"],
-            stdout=log, stderr=subprocess.STDOUT, env=self.env, start_new_session=True,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
         )
         return self
 

@@ -12,6 +12,8 @@ from urllib.parse import quote
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from trainnet.dispatch.messages import CPU_QUEUE
+
 MB = 1024 * 1024
 
 
@@ -48,8 +50,9 @@ class Settings(BaseSettings):
     worker_token: str | None = Field(None, validation_alias=_env("TRAINNET_WORKER_TOKEN"))
     allow_private_urls: bool = Field(False, validation_alias=_env("TRAINNET_ALLOW_PRIVATE_URLS"))
     # Origins allowed to call the API from a browser: comma-separated or a JSON list. Empty: no CORS at all.
-    cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list,
-                                                         validation_alias=_env("TRAINNET_CORS_ORIGINS"))
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, validation_alias=_env("TRAINNET_CORS_ORIGINS")
+    )
 
     max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
     max_columns: int = Field(20_000, validation_alias=_env("TRAINNET_MAX_COLUMNS"))
@@ -62,7 +65,7 @@ class Settings(BaseSettings):
     max_epochs: int = Field(100, validation_alias=_env("TRAINNET_MAX_EPOCHS"))
     eval_fraction: float = Field(0.2, validation_alias=_env("TRAINNET_EVAL_FRACTION"))
     min_shard_fraction: float = Field(0.5, validation_alias=_env("TRAINNET_MIN_SHARD_FRACTION"))
-    train_queue: str = Field("cpu_queue", validation_alias=_env("TRAINNET_TRAIN_QUEUE"))
+    train_queue: str = Field(CPU_QUEUE, validation_alias=_env("TRAINNET_TRAIN_QUEUE"))
     shard_max_retries: int = Field(2, validation_alias=_env("TRAINNET_SHARD_MAX_RETRIES"))
     shard_lease_seconds: int = Field(120, validation_alias=_env("TRAINNET_SHARD_LEASE_SECONDS"))
     # Wall time a training task may run, from the moment a worker starts it (time queued behind other jobs does
@@ -96,8 +99,11 @@ class Settings(BaseSettings):
 
     def lora_overrides(self) -> dict:
         """The LoRA search space bounds set in the environment, as LoraTuningConfig overrides."""
-        values = {"rank_choices": self.lora_rank_choices, "lora_alpha_bounds": self.lora_alpha_bounds,
-                  "learning_rate_bounds": self.lora_learning_rate_bounds}
+        values = {
+            "rank_choices": self.lora_rank_choices,
+            "lora_alpha_bounds": self.lora_alpha_bounds,
+            "learning_rate_bounds": self.lora_learning_rate_bounds,
+        }
         return {k: v for k, v in values.items() if v is not None}
 
     @cached_property  # read on every request: resolving the path each time cost 6% of a status poll

@@ -33,8 +33,9 @@ def upload(client):
 def served(tmp_path_factory) -> ServerProcess:
     """A real `trainnet serve` with one embedded worker and a known worker token (SERVED_WORKER_TOKEN), for what
     needs real HTTP (bodies streamed in chunks), the server's own process (its memory) or its log."""
-    server = ServerProcess(tmp_path_factory.mktemp("served") / "data", workers=1,
-                           extra_env={"TRAINNET_WORKER_TOKEN": SERVED_WORKER_TOKEN})
+    server = ServerProcess(
+        tmp_path_factory.mktemp("served") / "data", workers=1, extra_env={"TRAINNET_WORKER_TOKEN": SERVED_WORKER_TOKEN}
+    )
     server.start()
     yield server
     server.stop()

@@ -44,8 +44,14 @@ def test_the_web_ui_route_serves_nothing_outside_its_directory(tmp_path):
     mount_web(app, web)
     client = TestClient(app)
     assert client.get("/assets/app.js").text == "app()"
-    for path in ("/..%2Fsecret.txt", "/%2e%2e/secret.txt", "/assets/..%2F..%2Fsecret.txt", "/..%5Csecret.txt",
-                 f"/{tmp_path}/secret.txt", "/api/..%2F..%2Fsecret.txt"):
+    for path in (
+        "/..%2Fsecret.txt",
+        "/%2e%2e/secret.txt",
+        "/assets/..%2F..%2Fsecret.txt",
+        "/..%5Csecret.txt",
+        f"/{tmp_path}/secret.txt",
+        "/api/..%2F..%2Fsecret.txt",
+    ):
         response = client.get(path)
         assert "SECRET" not in response.text, path
         assert response.status_code in (200, 404), path  # 200 is the index page (client-side routes)
@@ -95,7 +101,8 @@ def test_the_worker_token_is_never_logged_or_returned(served):
         assert http.get("/api/workers").json(), "the worker never authenticated"
         schema = http.get("/openapi.json").json()
         paths = ["/", "/docs", "/openapi.json", "/api/model_types"] + [
-            path for path, ops in schema["paths"].items() if "get" in ops and "{" not in path]
+            path for path, ops in schema["paths"].items() if "get" in ops and "{" not in path
+        ]
         for path in paths:
             response = http.get(path)
             assert SERVED_WORKER_TOKEN not in response.text + str(response.headers), path

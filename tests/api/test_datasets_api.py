@@ -1,11 +1,10 @@
 """Uploads through the real app (TestClient), including every kind of bad file."""
 
-import base64
 import json
 
 import pytest
 
-from tests.conftest import text_rows, to_csv
+from tests.conftest import text_rows
 
 
 def test_upload_returns_the_parsed_summary(upload, text_csv):
@@ -57,7 +56,9 @@ def test_unknown_dataset_is_404(client):
 
 SEED_JSONL = b"".join(
     json.dumps({"instruction": f"Name a colour number {i}.", "input": "", "output": f"Colour {i} is blue."}).encode()
-    + b"\n" for i in range(6))
+    + b"\n"
+    for i in range(6)
+)
 WORKER = {"Authorization": "Bearer test-token"}
 
 
@@ -70,8 +71,7 @@ def test_a_dataset_being_validated_is_not_validated_twice_or_used_meanwhile(clie
     assert generate.status_code == 409 and "VALIDATING" in generate.json()["detail"]
 
 
-def test_a_generated_dataset_gets_columns_and_a_preview_and_one_without_data_is_not_validated(client, upload,
-                                                                                                settings):
+def test_a_generated_dataset_gets_columns_and_a_preview_and_one_without_data_is_not_validated(client, upload, settings):
     seed = upload(SEED_JSONL, "seed.jsonl").json()["dataset_id"]
     generated = client.post(f"/api/datasets/{seed}/generate", json={"num_examples": 4}).json()["dataset_id"]
     two_records = b"".join(SEED_JSONL.splitlines(keepends=True)[:2])

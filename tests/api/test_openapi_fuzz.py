@@ -18,10 +18,21 @@ def test_schemathesis_finds_no_server_errors_or_schema_violations(tmp_path):
     server.start()
     try:
         result = subprocess.run(
-            [str(Path(sys.executable).parent / "schemathesis"), "run", f"{server.url}/openapi.json",
-             "--checks", "not_a_server_error,response_schema_conformance", "--max-examples", "25",
-             "--seed", "1", "--no-color"],
-            capture_output=True, text=True, timeout=600,
+            [
+                str(Path(sys.executable).parent / "schemathesis"),
+                "run",
+                f"{server.url}/openapi.json",
+                "--checks",
+                "not_a_server_error,response_schema_conformance",
+                "--max-examples",
+                "25",
+                "--seed",
+                "1",
+                "--no-color",
+            ],
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
     finally:
         server.stop()

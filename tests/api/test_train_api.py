@@ -4,7 +4,7 @@ import base64
 
 import pytest
 
-from tests.conftest import digits_rows, text_rows, to_csv
+from tests.conftest import to_csv
 
 
 def start(client, **body):
@@ -27,7 +27,11 @@ def test_train_queues_a_task_and_stores_its_shards(client, text_dataset, setting
     stored = sorted(p.name for p in (settings.storage_dir / "artifacts" / "tasks" / task_id / "data").iterdir())
     assert stored == ["eval.jsonl", "shard-0.jsonl", "shard-1.jsonl", "shard-2.jsonl"]
     assert client.get(f"/api/tasks/{task_id}/status").json() == {
-        "task_id": task_id, "status": "queued", "progress": 0.0, "error": None}
+        "task_id": task_id,
+        "status": "queued",
+        "progress": 0.0,
+        "error": None,
+    }
     assert client.get("/api/tasks").json()[0]["task_id"] == task_id
 
 
@@ -57,7 +61,8 @@ def test_bad_training_requests_are_4xx_and_leave_nothing_behind(client, text_dat
     assert message in str(response.json()["detail"])
     assert client.get("/api/tasks").json() == []
     assert not (settings.storage_dir / "artifacts" / "tasks").exists() or not any(
-        (settings.storage_dir / "artifacts" / "tasks").iterdir())
+        (settings.storage_dir / "artifacts" / "tasks").iterdir()
+    )
 
 
 def test_single_class_and_undecodable_images_are_refused(client, upload):
@@ -103,7 +108,11 @@ def test_the_warm_up_progress_a_worker_reports_moves_a_running_task_before_its_s
     response = client.patch(f"/api/tasks/{task_id}/status", json={"status": "running", "progress": 50}, headers=good)
     assert response.status_code == 200 and response.json()["progress"] == 10.0  # half of 1 epoch in 1 + 2 x 2
     assert client.get(f"/api/tasks/{task_id}/status").json() == {
-        "task_id": task_id, "status": "running", "progress": 10.0, "error": None}
+        "task_id": task_id,
+        "status": "running",
+        "progress": 10.0,
+        "error": None,
+    }
 
 
 def test_model_types_say_what_is_available_here(client):
@@ -144,8 +153,12 @@ def file_server(text_csv):
 
 
 def test_dataset_urls_to_internal_hosts_are_refused(client, file_server):
-    for url in (f"{file_server}/data.csv", "http://169.254.169.254/latest/meta-data/", "file:///etc/passwd",
-                "gopher://127.0.0.1:6379/_INFO"):
+    for url in (
+        f"{file_server}/data.csv",
+        "http://169.254.169.254/latest/meta-data/",
+        "file:///etc/passwd",
+        "gopher://127.0.0.1:6379/_INFO",
+    ):
         response = start(client, model_type="minilm", dataset_url=url)
         assert response.status_code == 422, url
         assert "non-public address" in response.json()["detail"] or "http(s)" in response.json()["detail"]

@@ -25,8 +25,11 @@ from trainnet.settings import MB, Settings
 
 def stored_state(client, settings) -> tuple:
     """What a refused request must leave unchanged: the dataset and task lists and every stored file."""
-    files = sorted(p.relative_to(settings.storage_dir).as_posix() for p in settings.storage_dir.rglob("*")
-                   if p.is_file()) if settings.storage_dir.exists() else []
+    files = (
+        sorted(p.relative_to(settings.storage_dir).as_posix() for p in settings.storage_dir.rglob("*") if p.is_file())
+        if settings.storage_dir.exists()
+        else []
+    )
     return client.get("/api/datasets").json(), client.get("/api/tasks").json(), files
 
 
@@ -80,8 +83,10 @@ def test_a_body_over_the_limit_is_refused_while_it_streams_in_and_the_server_sta
     body_size = 64 * MB
 
     def body():
-        yield (b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
-               b"Content-Type: text/csv\r\n\r\ntext,label\n")
+        yield (
+            b'--b0undary\r\nContent-Disposition: form-data; name="file"; filename="big.csv"\r\n'
+            b"Content-Type: text/csv\r\n\r\ntext,label\n"
+        )
         for _ in range(body_size // (256 * 1024)):
             yield b"x" * (256 * 1024)
         yield b"\r\n--b0undary--\r\n"
@@ -91,8 +96,9 @@ def test_a_body_over_the_limit_is_refused_while_it_streams_in_and_the_server_sta
         datasets_before = http.get("/api/datasets").json()
         process = psutil.Process(served.process.pid)
         rss_before = process.memory_info().rss
-        response = http.post("/api/datasets", content=body(),
-                             headers={"Content-Type": "multipart/form-data; boundary=b0undary"})
+        response = http.post(
+            "/api/datasets", content=body(), headers={"Content-Type": "multipart/form-data; boundary=b0undary"}
+        )
         assert response.status_code == 413, response.text
         assert response.json()["detail"] == "request body is larger than the 10 MB upload limit"
         assert process.memory_info().rss - rss_before < body_size // 2
@@ -113,11 +119,20 @@ def test_a_body_over_the_limit_is_refused_while_it_streams_in_and_the_server_sta
         (b"text,label\nhello,1\n", "d.png", "image/png", 415, "unsupported file extension .png"),
         (b"text,label\nhello,1\n", "Makefile", "text/csv", 415, "unsupported file extension (none)"),
     ],
-    ids=["png-as-csv", "elf-as-jsonl", "csv-as-json", "jsonl-as-csv", "html-as-json", "double-extension",
-         "csv-as-png", "no-extension"],
+    ids=[
+        "png-as-csv",
+        "elf-as-jsonl",
+        "csv-as-json",
+        "jsonl-as-csv",
+        "html-as-json",
+        "double-extension",
+        "csv-as-png",
+        "no-extension",
+    ],
 )
-def test_content_that_is_not_what_its_name_or_content_type_says_is_refused(client, refused, content, name,
-                                                                           content_type, status, message):
+def test_content_that_is_not_what_its_name_or_content_type_says_is_refused(
+    client, refused, content, name, content_type, status, message
+):
     """The declared Content-Type is not trusted (Excel on Windows declares CSVs as application/vnd.ms-excel,
     curl as application/octet-stream); the extension picks the parser and the bytes must really be that."""
     response = client.post("/api/datasets", files={"file": (name, content, content_type)})
@@ -132,8 +147,11 @@ def test_a_csv_with_100000_columns_is_refused_from_its_header(upload, refused):
 
 def test_a_9_mb_cell_is_refused(upload, refused):
     content = b"text,label\n" + b"a" * (9 * MB) + b",pos\nshort,neg\n"
-    refused(upload(content), 422, "CSV line 2, column 'text', holds 9437184 characters; at most 1000000 are "
-                                  "supported in one cell")
+    refused(
+        upload(content),
+        422,
+        "CSV line 2, column 'text', holds 9437184 characters; at most 1000000 are supported in one cell",
+    )
 
 
 def test_a_9_mb_json_string_is_refused(upload, refused):
@@ -146,9 +164,11 @@ def test_more_rows_than_the_limit_are_refused_while_parsing(tmp_path):
     are parsed and the upload stops at the limit (TRAINNET_MAX_ROWS; 1000 here to keep the data tiny)."""
     settings = Settings(data_dir=tmp_path / "data", worker_token="t", max_rows=1000)
     with TestClient(create_app(settings)) as client:
-        for name, content in (("d.csv", b"text\n" + b"x\n" * 1001),
-                              ("d.jsonl", b'{"text": "x"}\n' * 1001),
-                              ("d.json", json.dumps([{"text": "x"}] * 1001).encode())):
+        for name, content in (
+            ("d.csv", b"text\n" + b"x\n" * 1001),
+            ("d.jsonl", b'{"text": "x"}\n' * 1001),
+            ("d.json", json.dumps([{"text": "x"}] * 1001).encode()),
+        ):
             response = client.post("/api/datasets", files={"file": (name, content)})
             assert response.status_code == 422, response.text
             assert response.json()["detail"] == "the file has more than 1000 rows; at most 1000 are supported"
@@ -160,12 +180,21 @@ def test_more_rows_than_the_limit_are_refused_while_parsing(tmp_path):
     ("content", "name", "message"),
     [
         (b"[" * 100_000 + b"]" * 100_000, "d.json", "the JSON file is nested too deeply"),
-        (json.dumps([{"text": "a", "label": 1}]).replace('"a"', "[" * 500 + "]" * 500).encode(), "d.json",
-         "item 0 field 'text' is nested more than 8 levels deep"),
-        (b'{"instruction": "a", "output": ' + b"[" * 50 + b"]" * 50 + b"}\n", "d.jsonl",
-         "JSONL line 1 field 'output' is nested more than 8 levels deep"),
-        (b'{"instruction": "a", "output": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_001 + b"\n", "d.jsonl",
-         "JSONL line 1 is nested too deeply"),
+        (
+            json.dumps([{"text": "a", "label": 1}]).replace('"a"', "[" * 500 + "]" * 500).encode(),
+            "d.json",
+            "item 0 field 'text' is nested more than 8 levels deep",
+        ),
+        (
+            b'{"instruction": "a", "output": ' + b"[" * 50 + b"]" * 50 + b"}\n",
+            "d.jsonl",
+            "JSONL line 1 field 'output' is nested more than 8 levels deep",
+        ),
+        (
+            b'{"instruction": "a", "output": ' + b'{"a":' * 100_000 + b"1" + b"}" * 100_001 + b"\n",
+            "d.jsonl",
+            "JSONL line 1 is nested too deeply",
+        ),
     ],
     ids=["document-100000-deep", "field-500-deep", "jsonl-field-50-deep", "jsonl-line-100000-deep"],
 )
@@ -201,7 +230,7 @@ def test_nul_bytes_and_escaped_nul_characters_are_refused(upload, refused, conte
     refused(upload(content, name), 422, message)
 
 
-FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)", "=HYPERLINK(\"http://evil.example\",\"x\")"]
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "-2+3", "@SUM(1+1)", '=HYPERLINK("http://evil.example","x")']
 
 
 def test_formula_labels_are_kept_as_data_and_never_evaluated(client, upload, settings):
@@ -227,14 +256,18 @@ def test_formula_labels_are_kept_as_data_and_never_evaluated(client, upload, set
         (png_bomb(4100, 4100), f"row 1: the image is larger than {MAX_IMAGE_PIXELS} pixels"),  # under 2x the limit
         (b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "cannot be decoded"),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n", "cannot be decoded"),
-        (b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00"
-         b"\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;", "image format GIF is not supported"),
+        (
+            b"GIF89a\x01\x00\x01\x00\x80\x00\x00\x00\x00\x00\xff\xff\xff!\xf9\x04\x01\x00\x00\x00\x00,\x00\x00\x00"
+            b"\x00\x01\x00\x01\x00\x00\x02\x02D\x01\x00;",
+            "image format GIF is not supported",
+        ),
         ("<script>alert(1)</script>", "does not hold base64 data"),
     ],
     ids=["bomb-20000x20000", "bomb-just-over-the-limit", "svg", "pdf", "gif", "not-base64"],
 )
 def test_image_columns_holding_bombs_or_non_images_are_refused_when_training_is_requested(
-        client, upload, refused, image, message):
+    client, upload, refused, image, message
+):
     """Images are decoded (with Pillow's decompression-bomb limit, lowered to 4096x4096) when POST /api/train
     checks the data, before anything is cut or queued: that is where the user gets the error."""
     dataset = upload(image_csv(image))

@@ -29,8 +29,13 @@ SEED_FILE = SHARED_DATA / "seed_tasks.jsonl"
 MAX_GENERATED = 50
 JOB_TIMEOUT_MS = 120_000
 # Keeps a LoRA trial on the tiny Llama to a few seconds (the values tests/e2e/test_pipeline_b.py uses).
-LORA_SETTINGS = {"max_steps": "8", "batch_size": "4", "max_length": "64", "eval_fraction": "0.25",
-                 "evals_per_trial": "2"}
+LORA_SETTINGS = {
+    "max_steps": "8",
+    "batch_size": "4",
+    "max_length": "64",
+    "eval_fraction": "0.25",
+    "evals_per_trial": "2",
+}
 
 
 @pytest.fixture(scope="module")
@@ -50,9 +55,17 @@ def tiny_llama(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def factory_server(teacher_url: str, tmp_path_factory) -> Iterator[str]:
-    server = ServerProcess(tmp_path_factory.mktemp("factory-ui") / "data", workers=1, extra_env={
-        "TEACHER_BASE_URL": teacher_url, "TEACHER_MODEL": "stub-teacher", "TEACHER_API_KEY": "test",
-        "TRAINNET_MAX_GENERATED_EXAMPLES": str(MAX_GENERATED), "LORA_MAX_TRIALS": "4"}).start()
+    server = ServerProcess(
+        tmp_path_factory.mktemp("factory-ui") / "data",
+        workers=1,
+        extra_env={
+            "TEACHER_BASE_URL": teacher_url,
+            "TEACHER_MODEL": "stub-teacher",
+            "TEACHER_API_KEY": "test",
+            "TRAINNET_MAX_GENERATED_EXAMPLES": str(MAX_GENERATED),
+            "LORA_MAX_TRIALS": "4",
+        },
+    ).start()
     yield server.url
     server.stop()
 

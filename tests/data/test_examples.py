@@ -5,7 +5,13 @@ import pytest
 from PIL import Image
 
 from trainnet.data.examples import (
-    ColumnMapping, build_examples, check_images, from_records, summarize, to_pil, to_records,
+    ColumnMapping,
+    build_examples,
+    check_images,
+    from_records,
+    summarize,
+    to_pil,
+    to_records,
 )
 from trainnet.data.parsing import DatasetError, Table
 
@@ -21,8 +27,9 @@ def png_b64(size=(4, 4), color=128) -> str:
 
 
 def test_string_labels_are_indexed_in_sorted_order():
-    examples = build_examples(table([{"text": "a", "label": "pos"}, {"text": "b", "label": "neg"}]), "text",
-                              ColumnMapping())
+    examples = build_examples(
+        table([{"text": "a", "label": "pos"}, {"text": "b", "label": "neg"}]), "text", ColumnMapping()
+    )
     assert examples.label_names == ["neg", "pos"] and examples.labels == [1, 0]
 
 
@@ -81,8 +88,9 @@ def test_decompression_bombs_are_refused():
 
 
 def test_records_round_trip():
-    examples = build_examples(table([{"text": "a", "label": "x"}, {"text": "b", "label": "y"}]), "text",
-                              ColumnMapping())
+    examples = build_examples(
+        table([{"text": "a", "label": "x"}, {"text": "b", "label": "y"}]), "text", ColumnMapping()
+    )
     assert from_records(to_records(examples, [1, 0])) == (["b", "a"], [1, 0])
 
 

@@ -10,13 +10,28 @@ from trainnet.data.fetch import URLRefused, check_url, fetch_dataset, pinned_req
 
 def test_the_request_goes_to_the_checked_address_with_the_host_name_kept():
     assert pinned_request("https://data.example.org/a/b.csv?x=1", "93.184.216.34") == (
-        "https://93.184.216.34/a/b.csv?x=1", {"Host": "data.example.org"}, {"sni_hostname": "data.example.org"})
+        "https://93.184.216.34/a/b.csv?x=1",
+        {"Host": "data.example.org"},
+        {"sni_hostname": "data.example.org"},
+    )
     assert pinned_request("http://data.example.org:8080/b.csv", "2606:2800:220:1::1") == (
-        "http://[2606:2800:220:1::1]:8080/b.csv", {"Host": "data.example.org:8080"}, {})
+        "http://[2606:2800:220:1::1]:8080/b.csv",
+        {"Host": "data.example.org:8080"},
+        {},
+    )
 
 
-@pytest.mark.parametrize("url", ["http://localhost/x.csv", "http://127.0.0.1:6379/", "http://169.254.169.254/latest",
-                                 "http://[::1]/x.csv", "http://10.0.0.8/x.csv", "ftp://example.org/x.csv"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://localhost/x.csv",
+        "http://127.0.0.1:6379/",
+        "http://169.254.169.254/latest",
+        "http://[::1]/x.csv",
+        "http://10.0.0.8/x.csv",
+        "ftp://example.org/x.csv",
+    ],
+)
 def test_internal_hosts_and_other_schemes_are_refused(url):
     with pytest.raises(URLRefused):
         check_url(url)

@@ -44,7 +44,7 @@ def test_utf8_bom_is_accepted():
         (b'[{"text": "a"}', "d.json", "not valid JSON"),
         (b'{"text": "a", "label": 1}', "d.json", "array of objects"),
         (b'[{"text": {"nested": 1}, "label": 1}]', "d.json", "nested"),
-        (b'[1, 2]', "d.json", "expected an object"),
+        (b"[1, 2]", "d.json", "expected an object"),
         (b'{"text": "a"}\nnot json\n', "d.jsonl", "JSONL line 2"),
         (b'[{"text": "a"}]', "d.csv", "holds JSON"),
         (b"text,label\na,1,extra\n", "d.csv", "line 2 has 3 fields"),

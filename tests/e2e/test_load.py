@@ -51,14 +51,20 @@ class Sampler:
         while not self.stop.wait(0.25):
             workers = self.client.get("/api/workers").json()
             tasks = self.client.get("/api/tasks", params={"limit": 1000}).json()
-            self.samples.append(Sample({w["name"]: w["active_jobs"] for w in workers},
-                                       sum(t["status"] in ("queued", "running") for t in tasks)))
+            self.samples.append(
+                Sample(
+                    {w["name"]: w["active_jobs"] for w in workers},
+                    sum(t["status"] in ("queued", "running") for t in tasks),
+                )
+            )
 
 
 def all_ended(api: httpx.Client, task_ids: set[str], timeout: float) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        statuses = [t["status"] for t in api.get("/api/tasks", params={"limit": 1000}).json() if t["task_id"] in task_ids]
+        statuses = [
+            t["status"] for t in api.get("/api/tasks", params={"limit": 1000}).json() if t["task_id"] in task_ids
+        ]
         if len(statuses) == len(task_ids) and all(s in ("done", "error") for s in statuses):
             return
         time.sleep(1)
@@ -72,8 +78,14 @@ def burst(tmp_path_factory) -> Burst:
     try:
         with httpx.Client(base_url=server.url, timeout=120) as api:
             upload = api.post("/api/datasets", files={"file": ("reviews.csv", to_csv(text_rows(10)))})
-            body = {"dataset_id": upload.json()["dataset_id"], "model_type": "distilbert",
-                    "model_config": TINY_DISTILBERT, "num_shards": 1, "rounds": 1, "epochs": 1}
+            body = {
+                "dataset_id": upload.json()["dataset_id"],
+                "model_type": "distilbert",
+                "model_config": TINY_DISTILBERT,
+                "num_shards": 1,
+                "rounds": 1,
+                "epochs": 1,
+            }
             sampler = Sampler(server.url)
             sampler.thread.start()
             started = time.monotonic()

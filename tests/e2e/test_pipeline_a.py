@@ -12,7 +12,10 @@ import zipfile
 import pytest
 import torch
 from transformers import (
-    AutoImageProcessor, AutoModelForImageClassification, AutoModelForSequenceClassification, AutoTokenizer,
+    AutoImageProcessor,
+    AutoModelForImageClassification,
+    AutoModelForSequenceClassification,
+    AutoTokenizer,
 )
 
 from tests.conftest import TINY_DISTILBERT, TINY_MOBILENET, digits_rows, to_csv, wait_for_task
@@ -23,8 +26,10 @@ pytestmark = pytest.mark.slow
 def train(api, content: bytes, name: str, **request) -> dict:
     upload = api.post("/api/datasets", files={"file": (name, content)})
     assert upload.status_code == 201, upload.text
-    response = api.post("/api/train", json={"dataset_id": upload.json()["dataset_id"], "num_shards": 2, "rounds": 2,
-                                            "epochs": 1, **request})
+    response = api.post(
+        "/api/train",
+        json={"dataset_id": upload.json()["dataset_id"], "num_shards": 2, "rounds": 2, "epochs": 1, **request},
+    )
     assert response.status_code == 202, response.text
     task = wait_for_task(api, response.json()["task_id"])
     assert task["status"] == "done", task["error"]
@@ -52,10 +57,12 @@ def test_distilbert_from_scratch_trains_and_loads_with_transformers(api, text_cs
     check_rounds(task)
     assert task["info"]["pretrained"] is False and "random init" in task["info"]["note"]
     assert task["info"]["warmup"]["epochs"] == 1 and task["info"]["warmup"]["rows"] == sum(
-        s["rows"] for s in task["shards"] if s["round"] == 0)
+        s["rows"] for s in task["shards"] if s["round"] == 0
+    )
     folder = download(api, task, tmp_path)
     assert {"config.json", "model.safetensors", "tokenizer.json", "metrics.json", "README.md"} <= {
-        p.name for p in folder.iterdir()}
+        p.name for p in folder.iterdir()
+    }
     model = AutoModelForSequenceClassification.from_pretrained(folder)
     tokenizer = AutoTokenizer.from_pretrained(folder)
     assert model.config.id2label == {0: "neg", 1: "pos"}
@@ -106,10 +113,28 @@ def test_cli_trains_without_a_server_started_by_hand(tmp_path, text_csv):
     data.write_bytes(text_csv)
     out = tmp_path / "model.zip"
     result = subprocess.run(
-        [sys.executable, "-m", "trainnet", "train", str(data), "--model", "distilbert", "--shards", "2",
-         "--rounds", "2", "--epochs", "1", "--out", str(out), "--model-config",
-         '{"n_layers": 1, "dim": 32, "hidden_dim": 64, "n_heads": 2, "tokenizer_vocab_size": 300}'],
-        capture_output=True, text=True, timeout=400,
+        [
+            sys.executable,
+            "-m",
+            "trainnet",
+            "train",
+            str(data),
+            "--model",
+            "distilbert",
+            "--shards",
+            "2",
+            "--rounds",
+            "2",
+            "--epochs",
+            "1",
+            "--out",
+            str(out),
+            "--model-config",
+            '{"n_layers": 1, "dim": 32, "hidden_dim": 64, "n_heads": 2, "tokenizer_vocab_size": 300}',
+        ],
+        capture_output=True,
+        text=True,
+        timeout=400,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     assert "done" in result.stderr and zipfile.ZipFile(out).getinfo("config.json")
@@ -118,6 +143,10 @@ def test_cli_trains_without_a_server_started_by_hand(tmp_path, text_csv):
 def test_cli_fails_clearly_on_a_bad_file(tmp_path, live_server):
     data = tmp_path / "bad.csv"
     data.write_text("text,label\nonly one class,a\nagain,a\n")
-    result = subprocess.run([sys.executable, "-m", "trainnet", "train", str(data), "--api", live_server],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "trainnet", "train", str(data), "--api", live_server],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1 and "single class" in result.stderr

@@ -20,8 +20,16 @@ from tests.generate.conftest import ChatStub, _handler
 from tests.lora.conftest import build_tiny_llama
 
 pytestmark = pytest.mark.slow
-LORA_PARAMS = {"rank_choices": [2, 4], "lora_alpha_bounds": [4, 16], "learning_rate_bounds": [3e-3, 3e-2],
-               "max_steps": 8, "evals_per_trial": 2, "batch_size": 4, "max_length": 64, "eval_fraction": 0.25}
+LORA_PARAMS = {
+    "rank_choices": [2, 4],
+    "lora_alpha_bounds": [4, 16],
+    "learning_rate_bounds": [3e-3, 3e-2],
+    "max_steps": 8,
+    "evals_per_trial": 2,
+    "batch_size": 4,
+    "max_length": 64,
+    "eval_fraction": 0.25,
+}
 
 
 @pytest.fixture(scope="module")
@@ -41,9 +49,17 @@ def tiny_llama(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def api(teacher, tmp_path_factory):
     url, _ = teacher
-    server = ServerProcess(tmp_path_factory.mktemp("factory") / "data", workers=1, extra_env={
-        "TEACHER_BASE_URL": url, "TEACHER_MODEL": "stub-teacher", "TEACHER_API_KEY": "test",
-        "TRAINNET_MAX_GENERATED_EXAMPLES": "50", "LORA_MAX_TRIALS": "4"}).start()
+    server = ServerProcess(
+        tmp_path_factory.mktemp("factory") / "data",
+        workers=1,
+        extra_env={
+            "TEACHER_BASE_URL": url,
+            "TEACHER_MODEL": "stub-teacher",
+            "TEACHER_API_KEY": "test",
+            "TRAINNET_MAX_GENERATED_EXAMPLES": "50",
+            "LORA_MAX_TRIALS": "4",
+        },
+    ).start()
     with httpx.Client(base_url=server.url, timeout=60) as client:
         yield client
     server.stop()
@@ -72,8 +88,9 @@ def test_seed_generate_validate_and_lora(api, tiny_llama, tmp_path):
     assert api.post(f"/api/datasets/{seed}/validate", json={}).status_code == 202
     assert wait_dataset(api, seed, {"READY_FOR_FINE_TUNING", "DELETED", "error"})["status"] == "READY_FOR_FINE_TUNING"
 
-    response = api.post(f"/api/datasets/{seed}/generate", json={"num_examples": 12, "teacher": "openai",
-                                                                "params": {"batch_size": 2}})
+    response = api.post(
+        f"/api/datasets/{seed}/generate", json={"num_examples": 12, "teacher": "openai", "params": {"batch_size": 2}}
+    )
     assert response.status_code == 202 and response.json()["status"] == "GENERATING"
     generated = response.json()["dataset_id"]
     done = wait_dataset(api, generated, {"GENERATED", "error"})
@@ -86,8 +103,9 @@ def test_seed_generate_validate_and_lora(api, tiny_llama, tmp_path):
     assert validated["status"] == "READY_FOR_FINE_TUNING", validated["report"]
     assert validated["metrics"]["records"] == 12 and validated["report"]["failed_rules"] == []
 
-    response = api.post("/api/lora", json={"dataset_id": generated, "base_model": str(tiny_llama), "n_trials": 2,
-                                           "params": LORA_PARAMS})
+    response = api.post(
+        "/api/lora", json={"dataset_id": generated, "base_model": str(tiny_llama), "n_trials": 2, "params": LORA_PARAMS}
+    )
     assert response.status_code == 202, response.text
     job_id = response.json()["job_id"]
     deadline = time.monotonic() + 300
@@ -95,8 +113,9 @@ def test_seed_generate_validate_and_lora(api, tiny_llama, tmp_path):
         assert time.monotonic() < deadline, job
         time.sleep(1)
     assert job["status"] == "done", job["error"]
-    assert len(job["trials"]) == 2 and all({"number", "params", "eval_loss", "state", "seconds"} <= set(t)
-                                           for t in job["trials"])
+    assert len(job["trials"]) == 2 and all(
+        {"number", "params", "eval_loss", "state", "seconds"} <= set(t) for t in job["trials"]
+    )
     assert set(job["best_trial"]["params"]) == {"rank", "lora_alpha", "learning_rate"}
 
     archive = api.get(f"/api/lora/{job_id}/download_adapter")
@@ -105,7 +124,7 @@ def test_seed_generate_validate_and_lora(api, tiny_llama, tmp_path):
     assert (tmp_path / "adapter" / "study_summary.json").is_file()
     from peft import PeftModel
 
-    from trainnet.llm import load_causal_lm
+    from trainnet.models.llm import load_causal_lm
 
     base, tokenizer = load_causal_lm(str(tiny_llama))
     model = PeftModel.from_pretrained(base, tmp_path / "adapter")
@@ -119,8 +138,10 @@ def test_teacher_failure_keeps_what_was_generated(api, teacher):
     stub.script = ["ok"] * 3
     stub.default = "500"
     try:
-        generated = api.post(f"/api/datasets/{seed}/generate", json={
-            "num_examples": 20, "teacher": "openai", "params": {"batch_size": 1}}).json()["dataset_id"]
+        generated = api.post(
+            f"/api/datasets/{seed}/generate",
+            json={"num_examples": 20, "teacher": "openai", "params": {"batch_size": 1}},
+        ).json()["dataset_id"]
         failed = wait_dataset(api, generated, {"GENERATED", "error"})
     finally:
         stub.default = "ok"

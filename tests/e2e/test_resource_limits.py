@@ -24,8 +24,13 @@ def poll(condition, timeout: float, what: str, interval: float = 0.05):
 def submit(api: httpx.Client, rows_per_class: int, **request) -> str:
     upload = api.post("/api/datasets", files={"file": ("reviews.csv", to_csv(text_rows(rows_per_class)))})
     assert upload.status_code == 201, upload.text
-    body = {"dataset_id": upload.json()["dataset_id"], "model_type": "distilbert", "model_config": TINY_DISTILBERT,
-            "batch_size": 2, **request}
+    body = {
+        "dataset_id": upload.json()["dataset_id"],
+        "model_type": "distilbert",
+        "model_config": TINY_DISTILBERT,
+        "batch_size": 2,
+        **request,
+    }
     response = api.post("/api/train", json=body)
     assert response.status_code == 202, response.text
     return response.json()["task_id"]
@@ -41,17 +46,24 @@ def test_round_weights_are_deleted_once_the_round_is_averaged(live_server_proces
     data_dir = live_server_process.data_dir
     with httpx.Client(base_url=live_server_process.url, timeout=60) as api:
         task_id = submit(api, 30, num_shards=2, rounds=2, epochs=40)  # each round's shards train for seconds
-        seen_round_0 = poll(lambda: [f for f in round_weights(data_dir, task_id) if f.startswith("0/shard-")],
-                            180, "no round-0 shard weights were written")
+        seen_round_0 = poll(
+            lambda: [f for f in round_weights(data_dir, task_id) if f.startswith("0/shard-")],
+            180,
+            "no round-0 shard weights were written",
+        )
 
         def round_1_training():
             task = api.get(f"/api/tasks/{task_id}").json()
             return task["current_round"] == 1 and any(
-                s["round"] == 1 and s["status"] == "running" and s["progress"] > 0 for s in task["shards"])
+                s["round"] == 1 and s["status"] == "running" and s["progress"] > 0 for s in task["shards"]
+            )
 
         poll(round_1_training, 180, "round 1 did not start training")
-        poll(lambda: not any(f.startswith("0/") for f in round_weights(data_dir, task_id)), 10,
-             "round 0's weights were not deleted")
+        poll(
+            lambda: not any(f.startswith("0/") for f in round_weights(data_dir, task_id)),
+            10,
+            "round 0's weights were not deleted",
+        )
         during = api.get(f"/api/tasks/{task_id}").json()
         assert during["status"] == "running" and during["current_round"] == 1, "round 1 ended before the check"
         task = wait_for_task(api, task_id)
@@ -76,10 +88,17 @@ def test_a_task_over_the_wall_time_limit_ends_error_with_the_reason_and_frees_it
             assert task["rounds"][0]["status"] == "error" and task["model_id"] is None
 
             # the worker stops training at its next progress report and takes the next job
-            poll(lambda: all(not w["jobs"] for w in api.get("/api/workers").json()), 15,
-                 "the worker is still busy with the stopped task", interval=0.2)
-            poll(lambda: "stopped, the task has ended" in server.log_path.read_text(), 5,
-                 "the worker did not log that it stopped the shard")
+            poll(
+                lambda: all(not w["jobs"] for w in api.get("/api/workers").json()),
+                15,
+                "the worker is still busy with the stopped task",
+                interval=0.2,
+            )
+            poll(
+                lambda: "stopped, the task has ended" in server.log_path.read_text(),
+                5,
+                "the worker did not log that it stopped the shard",
+            )
             poll(lambda: round_weights(server.data_dir, task_id) == [], 15, "round weights were left behind")
             assert api.get(f"/api/tasks/{task_id}/status").json() == status  # late reports changed nothing
     finally:

@@ -7,11 +7,14 @@ import pytest
 from trainnet.db.migrate import upgrade
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, Task, Worker, utcnow
+from trainnet.dispatch.messages import DISCARD_ROUND_WEIGHTS_TASK, FINALIZE_ROUND_TASK, TRAIN_SHARD_TASK
+from trainnet.dispatch.policy import Policy
 from trainnet.federated import coordinator as c
-from trainnet.jobs import DISCARD_ROUND_WEIGHTS_TASK, FINALIZE_ROUND_TASK, TRAIN_SHARD_TASK
-from trainnet.status import IllegalTransition, TaskStatus, TaskStatus as T, advance
+from trainnet.federated.recovery import sweep
+from trainnet.status import IllegalTransition, TaskStatus, advance
+from trainnet.status import TaskStatus as T
 
-POLICY = c.Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10)
+POLICY = Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10)
 
 
 @pytest.fixture
@@ -23,10 +26,16 @@ def db(tmp_path):
     return url
 
 
-def new_task(db, rounds=2, shard_rows=(10, 10, 20)) -> str:
+def new_task(db, rounds=2, shard_rows=(10, 10, 20), **params) -> str:
     with session_scope(db) as session:
-        task = Task(id="task_1", model_type="distilbert", kind="text", dataset_id="ds_1",
-                    params={"rounds": rounds, "num_shards": len(shard_rows)}, label_names=["a", "b"])
+        task = Task(
+            id="task_1",
+            model_type="distilbert",
+            kind="text",
+            dataset_id="ds_1",
+            params={"rounds": rounds, "num_shards": len(shard_rows), **params},
+            label_names=["a", "b"],
+        )
         session.add(task)
         session.flush()
         c.prepare_dispatch(task, len(shard_rows), POLICY)
@@ -52,8 +61,16 @@ def round_done(db, round_, metrics=None):
 
 def test_progress_counts_the_warm_up_first_then_the_rounds(db):
     with session_scope(db) as session:
-        session.add(Task(id="task_1", model_type="distilbert", kind="text", dataset_id="ds_1", label_names=["a", "b"],
-                         params={"rounds": 2, "epochs": 2, "warmup_epochs": 1, "num_shards": 2}))
+        session.add(
+            Task(
+                id="task_1",
+                model_type="distilbert",
+                kind="text",
+                dataset_id="ds_1",
+                label_names=["a", "b"],
+                params={"rounds": 2, "epochs": 2, "warmup_epochs": 1, "num_shards": 2},
+            )
+        )
     with session_scope(db) as session:
         task = c.lock_task(session, "task_1")
         c.set_task_status(task, T.QUEUED)
@@ -117,30 +134,47 @@ def test_too_many_failed_rows_end_the_task_with_the_reasons(db):
         assert task.status == "error" and "25%" in task.error and "out of memory" in task.error
 
 
+def test_the_sweeper_honours_a_tasks_min_shard_fraction_of_one(db):
+    """A round whose finalize trigger was lost is judged by the task's own `min_shard_fraction`, as the report
+    path judges it: a task that asked for every shard is not finalized with a failed one."""
+    new_task(db, min_shard_fraction=1.0)
+    with session_scope(db) as session:  # the shards ended, but the reports that would judge the round were lost
+        task = session.get(Task, "task_1")
+        for shard, status in zip(c.shards_of(session, task, 0), ("failed", "done", "done"), strict=True):
+            shard.status, shard.error = status, "boom" if status == "failed" else None
+    with session_scope(db) as session:
+        dispatches = sweep(session, POLICY)
+    assert [d.name for d in dispatches] == [DISCARD_ROUND_WEIGHTS_TASK]
+    with session_scope(db) as session:
+        task = session.get(Task, "task_1")
+        assert task.status == "error" and "at least 100% needed" in task.error
+
+
 def test_sweep_redispatches_the_shard_of_a_dead_worker(db):
     new_task(db)
     report(db, 0, "running", worker="dead@host", progress=10.0)
     with session_scope(db) as session:
         session.add(Worker(name="alive@host", queues=["cpu_queue"], jobs=[], last_heartbeat=utcnow()))
     with session_scope(db) as session:
-        dispatches = c.sweep(session, POLICY, 0.5)
+        dispatches = sweep(session, POLICY)
     assert [(d.payload["index"], d.payload["attempt"]) for d in dispatches] == [(0, 2)]
     with session_scope(db) as session:  # the next sweep sees it queued again and leaves it alone
-        assert c.sweep(session, POLICY, 0.5) == []
+        assert sweep(session, POLICY) == []
 
 
 def test_sweep_redispatches_a_lost_message_only_when_a_worker_idles(db):
     new_task(db)
     later = utcnow() + timedelta(seconds=120)
     with session_scope(db) as session:
-        session.add(Worker(name="busy@host", queues=["cpu_queue"], jobs=["train_shard:task_1:0:0"],
-                           last_heartbeat=later))
+        session.add(
+            Worker(name="busy@host", queues=["cpu_queue"], jobs=["train_shard:task_1:0:0"], last_heartbeat=later)
+        )
     with session_scope(db) as session:
-        assert c.sweep(session, POLICY, 0.5, now=later) == []
+        assert sweep(session, POLICY, now=later) == []
     with session_scope(db) as session:
         session.get(Worker, "busy@host").jobs = []
     with session_scope(db) as session:
-        assert len(c.sweep(session, POLICY, 0.5, now=later)) == 3
+        assert len(sweep(session, POLICY, now=later)) == 3
 
 
 def test_reports_after_the_task_ended_are_not_proceeded(db):
@@ -150,7 +184,7 @@ def test_reports_after_the_task_ended_are_not_proceeded(db):
     assert report(db, 0, "running") == (False, [])
 
 
-LIMITED = c.Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10, time_limit_seconds=3600)
+LIMITED = Policy(queue="cpu_queue", lease_seconds=60, worker_timeout_seconds=10, time_limit_seconds=3600)
 
 
 def started_at(db):
@@ -163,10 +197,10 @@ def test_a_task_over_its_wall_time_limit_ends_with_the_reason_and_its_weights_ar
     report(db, 0, "done")
     report(db, 1, "running", worker="w", progress=40.0)
     with session_scope(db) as session:
-        c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(seconds=3599))
+        sweep(session, LIMITED, now=started_at(db) + timedelta(seconds=3599))
         assert session.get(Task, "task_1").status == "running"
     with session_scope(db) as session:
-        dispatches = c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(seconds=3601))
+        dispatches = sweep(session, LIMITED, now=started_at(db) + timedelta(seconds=3601))
     assert [(d.name, d.payload) for d in dispatches] == [(DISCARD_ROUND_WEIGHTS_TASK, {"task_id": "task_1"})]
     with session_scope(db) as session:
         task = session.get(Task, "task_1")
@@ -177,13 +211,13 @@ def test_a_task_over_its_wall_time_limit_ends_with_the_reason_and_its_weights_ar
         assert [s.status for s in c.shards_of(session, task, 0)] == ["done", "failed", "failed"]
         assert "wall-time limit" in c.shards_of(session, task, 0)[1].error
     with session_scope(db) as session:  # ended tasks are left alone by later sweeps
-        assert c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(days=1)) == []
+        assert sweep(session, LIMITED, now=started_at(db) + timedelta(days=1)) == []
 
 
 def test_reports_after_the_wall_time_limit_change_nothing(db):
     new_task(db)
     with session_scope(db) as session:
-        c.sweep(session, LIMITED, 0.5, now=started_at(db) + timedelta(hours=2))
+        sweep(session, LIMITED, now=started_at(db) + timedelta(hours=2))
     assert report(db, 1, "running", progress=50.0) == (False, [])  # the worker training it stops
     assert report(db, 1, "done", train_loss=0.1) == (False, [])
     with session_scope(db) as session:
@@ -197,10 +231,19 @@ def test_reports_after_the_wall_time_limit_change_nothing(db):
 
 def test_the_wall_time_limit_counts_from_the_start_not_from_the_submission(db):
     with session_scope(db) as session:
-        session.add(Task(id="task_q", model_type="distilbert", kind="text", dataset_id="ds_1", params={},
-                         status="queued", prepare_dispatched_at=utcnow()))
+        session.add(
+            Task(
+                id="task_q",
+                model_type="distilbert",
+                kind="text",
+                dataset_id="ds_1",
+                params={},
+                status="queued",
+                prepare_dispatched_at=utcnow(),
+            )
+        )
     with session_scope(db) as session:  # queued behind other jobs for hours: not over the limit
-        c.sweep(session, LIMITED, 0.5, now=utcnow() + timedelta(hours=5))
+        sweep(session, LIMITED, now=utcnow() + timedelta(hours=5))
         task = session.get(Task, "task_q")
         assert task.status == "queued" and task.started_at is None
         c.set_task_status(task, T.RUNNING)
@@ -210,7 +253,7 @@ def test_the_wall_time_limit_counts_from_the_start_not_from_the_submission(db):
 def test_no_wall_time_limit_when_it_is_zero(db):
     new_task(db)
     with session_scope(db) as session:
-        c.sweep(session, POLICY, 0.5, now=started_at(db) + timedelta(days=30))
+        sweep(session, POLICY, now=started_at(db) + timedelta(days=30))
         assert session.get(Task, "task_1").status == "running"
 
 

@@ -1,8 +1,8 @@
 """The finalizer on local storage with a recording reporter instead of the API."""
 
 from tests.training.test_runner import BUCKET, Reporter, prepared_task
+from trainnet.dispatch.messages import RoundJob, ShardInRound, TaskLayout
 from trainnet.federated.finalizer import finalize_round
-from trainnet.jobs import RoundJob, ShardInRound, TaskLayout
 from trainnet.training.runner import run_shard
 
 MODELS = "models"
@@ -31,9 +31,18 @@ def finalize_last_round(tmp_path, reporter):
     layout = TaskLayout("task_1")
     storage.put_bytes(BUCKET, layout.eval_data, storage.get_bytes(BUCKET, layout.shard_data(0)))
     result = run_shard(shard, storage, BUCKET, Reporter(), tmp_path / "cache", "w")
-    job = RoundJob(task_id="task_1", round=0, rounds_total=1, kind="text", model_type="distilbert",
-                   params=shard.params, shards=[ShardInRound(index=0, rows=result.rows)], model_id="model_1",
-                   info={}, dataset_name="reviews.csv")
+    job = RoundJob(
+        task_id="task_1",
+        round=0,
+        rounds_total=1,
+        kind="text",
+        model_type="distilbert",
+        params=shard.params,
+        shards=[ShardInRound(index=0, rows=result.rows)],
+        model_id="model_1",
+        info={},
+        dataset_name="reviews.csv",
+    )
     metrics = finalize_round(job, storage, {"artifacts": BUCKET, "models": MODELS}, reporter, tmp_path / "cache")
     return storage, metrics
 

@@ -25,26 +25,58 @@ CANNED_TASKS = [
     ("Classify the sentiment of the movie review as positive or negative.", "I loved every minute of it.", "Positive"),
     ("Convert the temperature from Celsius to Fahrenheit.", "25 degrees Celsius", "77 degrees Fahrenheit"),
     ("List three benefits of regular exercise for older adults.", "", "Better balance, stronger bones, improved mood."),
-    ("Rewrite the sentence in the passive voice.", "The committee approved the budget.", "The budget was approved by the committee."),
+    (
+        "Rewrite the sentence in the passive voice.",
+        "The committee approved the budget.",
+        "The budget was approved by the committee.",
+    ),
     ("Explain why the sky appears blue during the day.", "", "Air scatters short blue wavelengths of sunlight most."),
     ("Give a synonym for the word in bold used in a formal letter.", "happy", "delighted"),
-    ("Summarise the story of a famous fairy tale in two sentences.", "Cinderella", "A mistreated girl attends a royal ball with magical help. The prince finds her by the glass slipper she left behind."),
+    (
+        "Summarise the story of a famous fairy tale in two sentences.",
+        "Cinderella",
+        "A mistreated girl attends a royal ball with magical help. The prince finds her by the glass slipper she left behind.",
+    ),
     ("Count how many vowels appear in the given word.", "encyclopedia", "6"),
     ("Propose a healthy lunch menu for a vegetarian office worker.", "", "Lentil salad, hummus wrap and an apple."),
     ("Detect the language of this short sentence.", "Wo ist der Bahnhof?", "German"),
     ("Identify the main verb in the following sentence.", "The children sang loudly at the concert.", "sang"),
-    ("Compose a polite reply declining a meeting invitation next Tuesday.", "", "Thank you for the invitation; unfortunately I am unavailable on Tuesday."),
+    (
+        "Compose a polite reply declining a meeting invitation next Tuesday.",
+        "",
+        "Thank you for the invitation; unfortunately I am unavailable on Tuesday.",
+    ),
     ("Calculate the area of a rectangle with the given sides.", "4 cm and 7 cm", "28 square centimetres"),
-    ("Recommend a classic novel to a teenager who enjoys adventure stories.", "", "Treasure Island by Robert Louis Stevenson."),
+    (
+        "Recommend a classic novel to a teenager who enjoys adventure stories.",
+        "",
+        "Treasure Island by Robert Louis Stevenson.",
+    ),
     ("Sort these fruits alphabetically and return them comma separated.", "pear, apple, mango", "apple, mango, pear"),
-    ("Describe the taste of a ripe mango to someone who never had one.", "", "Sweet, juicy and floral with a hint of citrus."),
+    (
+        "Describe the taste of a ripe mango to someone who never had one.",
+        "",
+        "Sweet, juicy and floral with a hint of citrus.",
+    ),
     ("Tell whether the number is prime and justify briefly.", "91", "No, 91 = 7 x 13."),
     ("Invent a riddle whose answer is an umbrella.", "", "I open when it pours and close when it stops. What am I?"),
-    ("Extract all email addresses mentioned in the text.", "Write to ann@example.org or bob@example.com.", "ann@example.org, bob@example.com"),
+    (
+        "Extract all email addresses mentioned in the text.",
+        "Write to ann@example.org or bob@example.com.",
+        "ann@example.org, bob@example.com",
+    ),
     ("Estimate how long it takes to walk five kilometres at a relaxed pace.", "", "About an hour."),
-    ("Correct the spelling mistakes in the sentence.", "I recieved the pakage yesterday.", "I received the package yesterday."),
+    (
+        "Correct the spelling mistakes in the sentence.",
+        "I recieved the pakage yesterday.",
+        "I received the package yesterday.",
+    ),
     ("Formulate a quiz question about the solar system with its answer.", "", "Which planet is largest? Jupiter."),
-    ("Decide if the two sentences are paraphrases of each other.", "He left early. / He departed ahead of time.", "Yes"),
+    (
+        "Decide if the two sentences are paraphrases of each other.",
+        "He left early. / He departed ahead of time.",
+        "Yes",
+    ),
 ]
 
 
@@ -56,8 +88,14 @@ class ChatStub:
     of `tasks` (as Alpaca blocks, or as a numbered list when `instruction_only`); other prompts get an answer.
     """
 
-    def __init__(self, default: str = "ok", script: list[str] | None = None, delay_s: float = 0.0,
-                 instruction_only: bool = False, tasks: list[tuple[str, str, str]] | None = None) -> None:
+    def __init__(
+        self,
+        default: str = "ok",
+        script: list[str] | None = None,
+        delay_s: float = 0.0,
+        instruction_only: bool = False,
+        tasks: list[tuple[str, str, str]] | None = None,
+    ) -> None:
         self.tasks = tasks or CANNED_TASKS
         self.default = default
         self.script = list(script or [])
@@ -184,7 +222,7 @@ def smollm2():
     """The real embedded teacher model, loaded once (converted into LLM_CACHE on first use)."""
     import torch
 
-    from trainnet.llm import load_causal_lm
+    from trainnet.models.llm import load_causal_lm
 
     torch.set_num_threads(1)
     model, tokenizer = load_causal_lm("smollm2", cache_dir=LLM_CACHE)

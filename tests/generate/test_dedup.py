@@ -51,7 +51,9 @@ def test_threshold_comparison_is_strict_like_the_reference():
     score = SCORER.score(base, tie)["rougeL"].fmeasure
     assert rouge_l_fmeasure(7, 10, 10) == score
     for threshold in (score, score - 1e-12):
-        assert RougeDeduplicator(threshold).keep_decisions([base, tie]) == reference_keep_decisions([base, tie], threshold)
+        assert RougeDeduplicator(threshold).keep_decisions([base, tie]) == reference_keep_decisions(
+            [base, tie], threshold
+        )
     assert RougeDeduplicator(score).keep_decisions([base, tie]) == [True, True]
 
 

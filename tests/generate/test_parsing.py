@@ -11,8 +11,13 @@ def test_numbered_list_gives_instruction_only_tasks():
 
 
 def test_bulleted_list_and_lone_paragraph():
-    assert parse_proposed_tasks("- Name a river.\n* Name a lake.") == [ProposedTask("Name a river."), ProposedTask("Name a lake.")]
-    assert parse_proposed_tasks("Translate the sentence into French.") == [ProposedTask("Translate the sentence into French.")]
+    assert parse_proposed_tasks("- Name a river.\n* Name a lake.") == [
+        ProposedTask("Name a river."),
+        ProposedTask("Name a lake."),
+    ]
+    assert parse_proposed_tasks("Translate the sentence into French.") == [
+        ProposedTask("Translate the sentence into French.")
+    ]
 
 
 def test_preamble_ending_with_colon_is_not_a_task():
@@ -40,7 +45,10 @@ def test_labelled_blocks_without_numbers_or_separators_and_with_markdown():
 
 def test_answer_continuing_the_prompts_last_instruction_label():
     text = " Reverse the word.\n4. Input:\nstar\n4. Output:\nrats\n###\n5. Instruction: Name a colour.\n5. Output: Blue"
-    assert parse_proposed_tasks(text) == [ProposedTask("Reverse the word.", "star", "rats"), ProposedTask("Name a colour.", "", "Blue")]
+    assert parse_proposed_tasks(text) == [
+        ProposedTask("Reverse the word.", "star", "rats"),
+        ProposedTask("Name a colour.", "", "Blue"),
+    ]
 
 
 def test_truncated_answer_drops_its_last_cut_task():
@@ -51,7 +59,9 @@ def test_truncated_answer_drops_its_last_cut_task():
 
 
 def test_truncated_answer_cut_in_an_output_keeps_the_task_without_output():
-    text = "1. Instruction: Name a planet.\n1. Output: Mars\n###\n2. Instruction: Add them.\n2. Input: 1, 2\n2. Output: Th"
+    text = (
+        "1. Instruction: Name a planet.\n1. Output: Mars\n###\n2. Instruction: Add them.\n2. Input: 1, 2\n2. Output: Th"
+    )
     assert parse_proposed_tasks(text, truncated=True)[1] == ProposedTask("Add them.", "1, 2", "")
     cut_input = "1. Instruction: Add them.\n1. Input: 1, 2, 3, 4"
     assert parse_proposed_tasks(cut_input, truncated=True) == []
@@ -67,7 +77,10 @@ def test_json_lines_and_array_of_strings():
         ProposedTask("A b c d."),
         ProposedTask("E f g h.", "", "x"),
     ]
-    assert parse_proposed_tasks('["Name a river.", "Name a lake."]') == [ProposedTask("Name a river."), ProposedTask("Name a lake.")]
+    assert parse_proposed_tasks('["Name a river.", "Name a lake."]') == [
+        ProposedTask("Name a river."),
+        ProposedTask("Name a lake."),
+    ]
 
 
 def test_partial_json_keeps_every_complete_object():

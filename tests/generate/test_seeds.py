@@ -49,12 +49,17 @@ def test_loads_jsonl_json_and_csv_variants(filename, content):
 
 
 def test_input_and_output_are_optional_and_flags_parse_from_csv_text():
-    content = _csv_bytes([{"instruction": "Is this spam?", "is_classification": "yes"}], ("instruction", "is_classification"))
+    content = _csv_bytes(
+        [{"instruction": "Is this spam?", "is_classification": "yes"}], ("instruction", "is_classification")
+    )
     assert load_seed_tasks(content, "s.csv") == [SeedTask("Is this spam?", "", "", True)]
 
 
 def test_each_instance_of_a_self_instruct_task_becomes_a_seed_task():
-    record = {"instruction": "Add the numbers.", "instances": [{"input": "1 2", "output": "3"}, {"input": "2 2", "output": 4}]}
+    record = {
+        "instruction": "Add the numbers.",
+        "instances": [{"input": "1 2", "output": "3"}, {"input": "2 2", "output": 4}],
+    }
     tasks = load_seed_tasks(json.dumps(record).encode(), "s.jsonl")
     assert [(t.input, t.output) for t in tasks] == [("1 2", "3"), ("2 2", "4")]
 

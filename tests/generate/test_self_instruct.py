@@ -43,11 +43,17 @@ def test_restart_continues_from_the_records_already_kept(chat_endpoint, seed_tas
     first = [r for batch in generate(seed_tasks, _teacher(url), _config(num_examples=4)) for r in batch]
     url, stub = chat_endpoint()  # a fresh endpoint proposes the same tasks again, from the start
     progress = []
-    second = [r for batch in generate(seed_tasks, _teacher(url), _config(), kept=first, on_progress=progress.append) for r in batch]
+    second = [
+        r
+        for batch in generate(seed_tasks, _teacher(url), _config(), kept=first, on_progress=progress.append)
+        for r in batch
+    ]
     assert len(second) == 2
     assert not {r["instruction"] for r in second} & {r["instruction"] for r in first}
     assert progress[0].rejected == {"near_duplicate": 4} and progress[-1].kept == 6
-    machine_examples = [r["instruction"] for r in first if any(r["instruction"] in q["messages"][-1]["content"] for q in stub.requests)]
+    machine_examples = [
+        r["instruction"] for r in first if any(r["instruction"] in q["messages"][-1]["content"] for q in stub.requests)
+    ]
     assert machine_examples, "kept records are used as in-context examples"
     assert list(generate(seed_tasks, _teacher(url), _config(num_examples=6), kept=first + second)) == []
 
@@ -92,7 +98,10 @@ def test_instructions_proposed_without_output_are_answered_by_the_teacher(chat_e
         {"instruction": CANNED_TASKS[i][0], "input": "", "output": f"Here is my answer to: {CANNED_TASKS[i][0][:60]}"}
         for i in range(2)
     ]
-    assert [request["messages"][-1]["content"] for request in stub.requests[1:]] == [CANNED_TASKS[0][0], CANNED_TASKS[1][0]]
+    assert [request["messages"][-1]["content"] for request in stub.requests[1:]] == [
+        CANNED_TASKS[0][0],
+        CANNED_TASKS[1][0],
+    ]
 
 
 def test_config_read_back_from_json_rebuilds_its_instruction_filter():

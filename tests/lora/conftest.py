@@ -9,13 +9,29 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from trainnet.llm import load_causal_lm  # noqa: E402
 from trainnet.lora import LoraTuningConfig  # noqa: E402
+from trainnet.models.llm import load_causal_lm  # noqa: E402
 
 torch.set_num_threads(1)
 
 LLM_CACHE = Path(os.environ.get("TRAINNET_LLM_CACHE", "/tmp/trainnet-llm-cache"))
-NUMBER_WORDS = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen".split()
+NUMBER_WORDS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+]
 NAMES = ["Ana", "Bo", "Chen", "Dara", "Eli", "Femi", "Gus", "Hana", "Ivo", "Jun"]
 
 
@@ -75,8 +91,13 @@ def instruction_records(n: int) -> list[dict]:
             records.append({"instruction": f"Greet {name}.", "input": "", "output": f"Hello, {name}! ({i})"})
         else:
             number = i // 2 % len(NUMBER_WORDS)
-            records.append({"instruction": "Write the number in words.", "input": str(number),
-                            "output": f"{NUMBER_WORDS[number]} ({i})"})
+            records.append(
+                {
+                    "instruction": "Write the number in words.",
+                    "input": str(number),
+                    "output": f"{NUMBER_WORDS[number]} ({i})",
+                }
+            )
     return records
 
 

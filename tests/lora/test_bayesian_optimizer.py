@@ -54,8 +54,9 @@ def test_a_search_runs_end_to_end_and_its_best_adapter_loads_with_peft_and_gener
         shutil.copytree(adapter_dir, tmp_path / "store" / str(trial_number))
         uploaded[trial_number] = sorted(p.name for p in adapter_dir.iterdir())
 
-    result = run_search("e2e", make_records(32), config, sqlite_url(tmp_path), on_trial_adapter=upload,
-                        on_progress=progress.append)
+    result = run_search(
+        "e2e", make_records(32), config, sqlite_url(tmp_path), on_trial_adapter=upload, on_progress=progress.append
+    )
 
     assert result.study_name == "lora-e2e" and result.trials_run == 2
     assert [t["state"] for t in result.summary["trials"]] == ["COMPLETE", "COMPLETE"]
@@ -102,7 +103,10 @@ def test_a_restarted_job_fails_the_dead_workers_trial_and_runs_only_the_remainin
     records = make_records(32)
     worker = subprocess.run(
         [sys.executable, "-c", DEAD_WORKER, json.dumps(asdict(config)), json.dumps(records), sqlite_url(tmp_path)],
-        env={**os.environ, "OMP_NUM_THREADS": "1"}, capture_output=True, text=True, timeout=120,
+        env={**os.environ, "OMP_NUM_THREADS": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert worker.returncode == -9, worker.stderr[-2000:]
     interrupted = load_summary(tmp_path, "resume")
@@ -123,8 +127,13 @@ def test_a_failing_trial_is_recorded_and_the_study_continues(make_config, make_r
         if trial_number == 1:
             raise torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
 
-    result = run_search("oom", make_records(32), make_config(n_trials=3), sqlite_url(tmp_path),
-                        on_trial_adapter=out_of_memory_on_trial_1)
+    result = run_search(
+        "oom",
+        make_records(32),
+        make_config(n_trials=3),
+        sqlite_url(tmp_path),
+        on_trial_adapter=out_of_memory_on_trial_1,
+    )
 
     trials = result.summary["trials"]
     assert [t["state"] for t in trials] == ["COMPLETE", "FAIL", "COMPLETE"]
@@ -137,8 +146,9 @@ def test_a_search_where_every_trial_fails_raises_with_the_reasons(make_config, m
         raise ConnectionError("object store unreachable")
 
     with pytest.raises(SearchFailed, match="no LoRA trial of lora-broken completed: ConnectionError: object store"):
-        run_search("broken", make_records(32), make_config(n_trials=1), sqlite_url(tmp_path),
-                   on_trial_adapter=broken_store)
+        run_search(
+            "broken", make_records(32), make_config(n_trials=1), sqlite_url(tmp_path), on_trial_adapter=broken_store
+        )
 
 
 def test_a_trial_in_the_worst_quarter_of_completed_trials_is_pruned(make_config, make_records, tmp_path):
@@ -184,15 +194,17 @@ def test_two_workers_share_one_study_and_its_budget(make_config, make_records, t
 
 def test_unknown_target_modules_fail_before_any_trial(make_config, make_records, tmp_path):
     with pytest.raises(ValueError, match=r"target_modules \['query_key_value'\] are not in .* linear layers are"):
-        run_search("typo", make_records(32), make_config(target_modules=("q_proj", "query_key_value")),
-                   sqlite_url(tmp_path))
+        run_search(
+            "typo", make_records(32), make_config(target_modules=("q_proj", "query_key_value")), sqlite_url(tmp_path)
+        )
 
 
 def test_the_startup_design_puts_one_point_in_each_stratum_of_every_parameter(make_config):
     from trainnet.lora.bayesian_optimizer import startup_points
 
-    config = make_config(n_trials=8, rank_choices=(4, 8, 16), lora_alpha_bounds=(8, 64),
-                         learning_rate_bounds=(1e-5, 1e-2))
+    config = make_config(
+        n_trials=8, rank_choices=(4, 8, 16), lora_alpha_bounds=(8, 64), learning_rate_bounds=(1e-5, 1e-2)
+    )
     points = startup_points(config, seed=3)
 
     assert len(points) == config.startup_trials == 3

@@ -84,8 +84,15 @@ def test_one_trial_lowers_the_eval_loss_and_saves_its_best_adapter(
     initial = evaluate_loss(base, eval, config.batch_size, tokenizer.pad_token_id)
     reported = []
 
-    result = run_trial(config.model_name, train, eval, LoraTrialParams(rank=4, lora_alpha=8, learning_rate=2e-2),
-                       config, report=lambda step, loss: reported.append((step, loss)), adapter_dir=tmp_path)
+    result = run_trial(
+        config.model_name,
+        train,
+        eval,
+        LoraTrialParams(rank=4, lora_alpha=8, learning_rate=2e-2),
+        config,
+        report=lambda step, loss: reported.append((step, loss)),
+        adapter_dir=tmp_path,
+    )
 
     assert [s for s, _ in result.eval_losses] == [4, 8, 12]
     best_so_far = [(s, min(loss for t, loss in result.eval_losses if t <= s)) for s, _ in result.eval_losses]

@@ -23,8 +23,13 @@ from tests.conftest import TINY_DISTILBERT, ServerProcess, WorkerProcess, free_p
 
 # Short enough that the sweeper repairs a fault within seconds, long enough that a shard loading its model
 # (no progress report for a few seconds on a busy machine) is not taken for dead.
-FAST_RECOVERY = {"TRAINNET_SWEEP_INTERVAL": "1", "TRAINNET_WORKER_HEARTBEAT": "1",
-                 "TRAINNET_SHARD_LEASE_SECONDS": "20", "TRAINNET_TORCH_THREADS": "1", "HF_HUB_OFFLINE": "1"}
+FAST_RECOVERY = {
+    "TRAINNET_SWEEP_INTERVAL": "1",
+    "TRAINNET_WORKER_HEARTBEAT": "1",
+    "TRAINNET_SHARD_LEASE_SECONDS": "20",
+    "TRAINNET_TORCH_THREADS": "1",
+    "HF_HUB_OFFLINE": "1",
+}
 
 
 def wait_until(condition, timeout: float, what: str, interval: float = 0.2):
@@ -44,8 +49,10 @@ SLOW_SHARDS = {"model_type": "distilbert", "model_config": TINY_DISTILBERT, "bat
 def submit(api: httpx.Client, rows_per_class: int = 30, **request) -> str:
     upload = api.post("/api/datasets", files={"file": ("reviews.csv", to_csv(text_rows(rows_per_class)))})
     assert upload.status_code == 201, upload.text
-    response = api.post("/api/train", json={"dataset_id": upload.json()["dataset_id"], "num_shards": 2, "rounds": 1,
-                                            **SLOW_SHARDS, **request})
+    response = api.post(
+        "/api/train",
+        json={"dataset_id": upload.json()["dataset_id"], "num_shards": 2, "rounds": 1, **SLOW_SHARDS, **request},
+    )
     assert response.status_code == 202, response.text
     return response.json()["task_id"]
 
@@ -79,14 +86,31 @@ class RedisServer:
     def start(self) -> RedisServer:
         self.workdir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-             "--dir", str(self.workdir), *(["--requirepass", self.password] if self.password else [])],
-            stdout=open(self.workdir / "redis.log", "a"), stderr=subprocess.STDOUT, start_new_session=True,
+            [
+                "redis-server",
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                str(self.workdir),
+                *(["--requirepass", self.password] if self.password else []),
+            ],
+            stdout=open(self.workdir / "redis.log", "a"),
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         import redis
 
-        wait_until(lambda: redis.Redis(port=self.port, password=self.password, socket_timeout=1).ping(), 20,
-                   "redis did not answer")
+        wait_until(
+            lambda: redis.Redis(port=self.port, password=self.password, socket_timeout=1).ping(),
+            20,
+            "redis did not answer",
+        )
         return self
 
     def stop(self, sig: int = signal.SIGTERM) -> None:
@@ -119,12 +143,26 @@ class PostgresServer:
         subprocess.run([*self.as_owner, *command], check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> PostgresServer:
-        self._run(str(self.bin / "initdb"), "-D", str(self.data), "-U", "trainnet", "--auth=trust", "-E", "UTF8",
-                  "--no-sync")
-        options = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
-                   "-c synchronous_commit=off -c full_page_writes=off")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-o", options, "-l", str(self.root / "pg.log"),
-                  "-w", "-t", "60", "start")
+        self._run(
+            str(self.bin / "initdb"), "-D", str(self.data), "-U", "trainnet", "--auth=trust", "-E", "UTF8", "--no-sync"
+        )
+        options = (
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off"
+        )
+        self._run(
+            str(self.bin / "pg_ctl"),
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "pg.log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
         return self
 
     def url(self, database: str = "postgres") -> str:
@@ -161,7 +199,9 @@ class S3Server:
     def start(self) -> S3Server:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
         self.server.start()
-        wait_until(lambda: httpx.get(f"http://{self.endpoint}/", timeout=2).status_code < 500, 20, "moto did not answer")
+        wait_until(
+            lambda: httpx.get(f"http://{self.endpoint}/", timeout=2).status_code < 500, 20, "moto did not answer"
+        )
         return self
 
     def stop(self) -> None:
@@ -170,8 +210,13 @@ class S3Server:
     def client(self):
         import boto3
 
-        return boto3.client("s3", endpoint_url=f"http://{self.endpoint}", aws_access_key_id=self.access_key,
-                            aws_secret_access_key=self.secret_key, region_name="us-east-1")
+        return boto3.client(
+            "s3",
+            endpoint_url=f"http://{self.endpoint}",
+            aws_access_key_id=self.access_key,
+            aws_secret_access_key=self.secret_key,
+            region_name="us-east-1",
+        )
 
 
 def _require(program: str) -> None:
@@ -204,10 +249,17 @@ def s3_server():
 
 def services_env(redis_server: RedisServer, database_url: str, s3_server: S3Server, token: str) -> dict:
     """The environment a deployment sets, with the seed's names: database, broker, storage, worker token."""
-    return {"DATABASE_URL": database_url, "REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(redis_server.port),
-            "MINIO_ENDPOINT": s3_server.endpoint, "MINIO_ACCESS_KEY": s3_server.access_key,
-            "MINIO_SECRET_KEY": s3_server.secret_key, "MINIO_SECURE": "false", "TRAINNET_WORKER_TOKEN": token,
-            **FAST_RECOVERY}
+    return {
+        "DATABASE_URL": database_url,
+        "REDIS_HOST": "127.0.0.1",
+        "REDIS_PORT": str(redis_server.port),
+        "MINIO_ENDPOINT": s3_server.endpoint,
+        "MINIO_ACCESS_KEY": s3_server.access_key,
+        "MINIO_SECRET_KEY": s3_server.secret_key,
+        "MINIO_SECURE": "false",
+        "TRAINNET_WORKER_TOKEN": token,
+        **FAST_RECOVERY,
+    }
 
 
 class Stack:
@@ -242,8 +294,11 @@ class Stack:
         while len(self.workers) < self.worker_count:
             self.workers.append(self._new_worker())
         wanted = {w.node for w in self.workers}
-        wait_until(lambda: wanted <= {w["name"] for w in self.live_workers()}, timeout,
-              f"workers {sorted(wanted)} did not report: " + " | ".join(w.log_tail(1500) for w in self.workers))
+        wait_until(
+            lambda: wanted <= {w["name"] for w in self.live_workers()},
+            timeout,
+            f"workers {sorted(wanted)} did not report: " + " | ".join(w.log_tail(1500) for w in self.workers),
+        )
 
     def live_workers(self) -> list[dict]:
         return httpx.get(self.url + "/api/workers", timeout=5).json()
@@ -268,8 +323,9 @@ class Stack:
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory, redis_server, postgres_server, s3_server):
     """One deployment shared by the services tests; each test leaves it healed for the next (`healthy_stack`)."""
-    env = services_env(redis_server, postgres_server.create_database("trainnet_stack"), s3_server,
-                       secrets.token_urlsafe(24))
+    env = services_env(
+        redis_server, postgres_server.create_database("trainnet_stack"), s3_server, secrets.token_urlsafe(24)
+    )
     deployment = Stack(tmp_path_factory.mktemp("stack"), env, redis_server, s3_server)
     try:
         yield deployment.start()

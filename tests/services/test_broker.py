@@ -19,7 +19,9 @@ def protected_redis(tmp_path, redis_server):  # redis_server: skips where redis-
 
 
 def test_jobs_travel_through_a_password_protected_redis(protected_redis):
-    settings = Settings(redis_host="127.0.0.1", redis_port=protected_redis.port, redis_password=protected_redis.password)
+    settings = Settings(
+        redis_host="127.0.0.1", redis_port=protected_redis.port, redis_password=protected_redis.password
+    )
     app = make_celery(settings)
     options = app.conf.broker_transport_options
     assert options["visibility_timeout"] == settings.visibility_timeout_seconds and options["socket_timeout"]
@@ -28,14 +30,17 @@ def test_jobs_travel_through_a_password_protected_redis(protected_redis):
     received = []
     with app.connection_for_read() as connection:
         queue = Queue("cpu_queue", routing_key="cpu_queue")
-        with Consumer(connection, [queue], callbacks=[lambda body, message: (received.append(body), message.ack())],
-                      accept=["json"]):
+        with Consumer(
+            connection,
+            [queue],
+            callbacks=[lambda body, message: (received.append(body), message.ack())],
+            accept=["json"],
+        ):
             connection.drain_events(timeout=10)
     assert received and received[0][0] == [{"hello": "fleet"}]
 
 
 def test_a_wrong_redis_password_is_refused(protected_redis):
     app = make_celery(Settings(redis_host="127.0.0.1", redis_port=protected_redis.port, redis_password="wrong"))
-    with pytest.raises(Exception, match="(?i)auth|password|WRONGPASS"):
-        with app.connection_for_write() as connection:
-            connection.ensure_connection(max_retries=0)
+    with pytest.raises(Exception, match="(?i)auth|password|WRONGPASS"), app.connection_for_write() as connection:
+        connection.ensure_connection(max_retries=0)

@@ -21,8 +21,14 @@ def compose(*args: str, **env: str) -> subprocess.CompletedProcess:
     else:
         missing_tool("neither docker-compose nor the docker compose plugin is installed (`make test-deps`)")
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("TRAINNET_", "REDIS_", "MINIO_", "POSTGRES_"))}
-    return subprocess.run([*command, "-f", str(REPO / "docker-compose.yml"), *args], capture_output=True, text=True,
-                          env={**clean, **env}, cwd=REPO, timeout=120)
+    return subprocess.run(
+        [*command, "-f", str(REPO / "docker-compose.yml"), *args],
+        capture_output=True,
+        text=True,
+        env={**clean, **env},
+        cwd=REPO,
+        timeout=120,
+    )
 
 
 def test_compose_file_is_valid_and_has_the_fleet():
@@ -44,8 +50,16 @@ def test_services_get_the_settings_they_need():
     for name in ("api", "cpu-worker", "gpu-worker"):
         env = config[name]["environment"]
         assert env["TRAINNET_WORKER_TOKEN"] == "secret-token"
-        assert {"REDIS_HOST", "REDIS_PORT", "MINIO_ENDPOINT", "MINIO_ACCESS_KEY", "MINIO_SECRET_KEY",
-                "TRAINNET_API_URL", "LORA_MODEL_NAME", "LORA_N_TRIALS"} <= set(env)
+        assert {
+            "REDIS_HOST",
+            "REDIS_PORT",
+            "MINIO_ENDPOINT",
+            "MINIO_ACCESS_KEY",
+            "MINIO_SECRET_KEY",
+            "TRAINNET_API_URL",
+            "LORA_MODEL_NAME",
+            "LORA_N_TRIALS",
+        } <= set(env)
     assert config["api"]["environment"]["DATABASE_URL"].startswith("postgresql+psycopg://")
     assert "DATABASE_URL" not in config["cpu-worker"]["environment"]  # workers talk to the API, not the database
     assert "--no-workers" in config["api"]["command"]

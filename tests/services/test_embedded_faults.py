@@ -44,24 +44,35 @@ def test_a_generation_whose_embedded_worker_is_killed_is_resent_and_completes(tm
     stub = ChatStub(delay_s=0.4)
     teacher = ThreadingHTTPServer(("127.0.0.1", 0), _handler(stub))
     threading.Thread(target=teacher.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
-    env = {**FAST_RECOVERY, "TRAINNET_SHARD_LEASE_SECONDS": "5", "TEACHER_MODEL": "stub-teacher",
-           "TEACHER_BASE_URL": f"http://127.0.0.1:{teacher.server_address[1]}/v1", "TEACHER_API_KEY": "test"}
+    env = {
+        **FAST_RECOVERY,
+        "TRAINNET_SHARD_LEASE_SECONDS": "5",
+        "TEACHER_MODEL": "stub-teacher",
+        "TEACHER_BASE_URL": f"http://127.0.0.1:{teacher.server_address[1]}/v1",
+        "TEACHER_API_KEY": "test",
+    }
     server = ServerProcess(tmp_path / "data", workers=1, extra_env=env)
     try:
         server.start()
         with httpx.Client(base_url=server.url, timeout=60) as api:
-            seed = api.post("/api/datasets", files={"file": ("seed_tasks.jsonl",
-                                                             (SHARED_DATA / "seed_tasks.jsonl").read_bytes())})
-            response = api.post(f"/api/datasets/{seed.json()['dataset_id']}/generate",
-                                json={"num_examples": 12, "teacher": "openai", "params": {"batch_size": 2}})
+            seed = api.post(
+                "/api/datasets", files={"file": ("seed_tasks.jsonl", (SHARED_DATA / "seed_tasks.jsonl").read_bytes())}
+            )
+            response = api.post(
+                f"/api/datasets/{seed.json()['dataset_id']}/generate",
+                json={"num_examples": 12, "teacher": "openai", "params": {"batch_size": 2}},
+            )
             dataset_id = response.json()["dataset_id"]
             wait_until(lambda: len(stub.requests) >= 3, 60, "the teacher to be asked")
             for pid in server.worker_pids():
                 os.killpg(pid, signal.SIGKILL)
             asked_before_restart = len(stub.requests)
 
-            dataset = wait_until(lambda: (d := api.get(f"/api/datasets/{dataset_id}").json())["status"] != "GENERATING"
-                                 and d, 180, "the generation to end")
+            dataset = wait_until(
+                lambda: (d := api.get(f"/api/datasets/{dataset_id}").json())["status"] != "GENERATING" and d,
+                180,
+                "the generation to end",
+            )
         assert dataset["status"] == "GENERATED" and dataset["rows"] == 12, dataset
         assert len(stub.requests) > asked_before_restart  # a worker ran the job again after the kill
     finally:

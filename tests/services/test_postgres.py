@@ -18,8 +18,13 @@ pytestmark = pytest.mark.services
 
 
 def upgrade(database_url: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "trainnet", "db", "upgrade"], capture_output=True, text=True,
-                          env={**os.environ, "DATABASE_URL": database_url}, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "trainnet", "db", "upgrade"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "DATABASE_URL": database_url},
+        timeout=120,
+    )
 
 
 def test_db_upgrade_builds_the_models_schema_on_postgresql_and_is_idempotent(postgres_server):

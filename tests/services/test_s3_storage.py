@@ -12,8 +12,7 @@ pytestmark = pytest.mark.services
 
 @pytest.fixture
 def storage(s3_server) -> S3Storage:
-    return S3Storage(s3_server.endpoint, s3_server.access_key, s3_server.secret_key,
-                     multipart_threshold=MIN_PART_SIZE)
+    return S3Storage(s3_server.endpoint, s3_server.access_key, s3_server.secret_key, multipart_threshold=MIN_PART_SIZE)
 
 
 def test_settings_with_minio_endpoint_make_an_s3_storage(s3_server):
@@ -69,11 +68,13 @@ def test_downloads_stream_in_chunks(storage, tmp_path):
 
 def test_missing_objects_and_bad_keys_raise_storage_errors(storage, tmp_path):
     storage.put_bytes("datasets", "present.txt", b"1")
-    for call in (lambda: storage.get_bytes("datasets", "absent.txt"),
-                 lambda: storage.get_file("datasets", "absent.txt", tmp_path / "x"),
-                 lambda: storage.open_stream("datasets", "absent.txt"),
-                 lambda: storage.size("datasets", "absent.txt"),
-                 lambda: storage.get_dir("datasets", "absent", tmp_path / "y")):
+    for call in (
+        lambda: storage.get_bytes("datasets", "absent.txt"),
+        lambda: storage.get_file("datasets", "absent.txt", tmp_path / "x"),
+        lambda: storage.open_stream("datasets", "absent.txt"),
+        lambda: storage.size("datasets", "absent.txt"),
+        lambda: storage.get_dir("datasets", "absent", tmp_path / "y"),
+    ):
         with pytest.raises(StorageError, match="does not exist|nothing stored"):
             call()
     with pytest.raises(StorageError, match="invalid storage key"):

@@ -7,8 +7,19 @@ from trainnet.storage import LocalStorage, StorageError, check_key
 
 @pytest.mark.parametrize(
     "key",
-    ["../escape", "a/../../escape", "/etc/passwd", "", "a//b", "a/./b", "a\\..\\b", "a/b/", ".hidden/x", "a\x00b",
-     "~/x"],
+    [
+        "../escape",
+        "a/../../escape",
+        "/etc/passwd",
+        "",
+        "a//b",
+        "a/./b",
+        "a\\..\\b",
+        "a/b/",
+        ".hidden/x",
+        "a\x00b",
+        "~/x",
+    ],
 )
 def test_keys_with_traversal_absolute_or_odd_parts_are_invalid(key):
     with pytest.raises(StorageError, match="invalid storage key"):

@@ -20,8 +20,12 @@ HOSTILE_LABELS = [
     "line\n# injected heading",
     "| a | b |",
 ]
-METRICS = {"accuracy": 0.5, "macro_f1": 0.5, "loss": 1.0,
-           "rounds": [{"round": 0, "accuracy": 0.5, "macro_f1": 0.5, "loss": 1.0, "shards_used": [0]}]}
+METRICS = {
+    "accuracy": 0.5,
+    "macro_f1": 0.5,
+    "loss": 1.0,
+    "rounds": [{"round": 0, "accuracy": 0.5, "macro_f1": 0.5, "loss": 1.0, "shards_used": [0]}],
+}
 
 
 def rendered_item(card: str, prefix: str) -> str:
@@ -35,10 +39,17 @@ def rendered_item(card: str, prefix: str) -> str:
 
 
 def test_the_model_card_shows_hostile_labels_as_text_and_config_keeps_them_verbatim(tmp_path):
-    model, processor, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], HOSTILE_LABELS, [], image_size=16,
-                                              config_overrides={"depth_multiplier": 0.35})
-    card = model_card("mobilenet_v2", {"kind": "image", "pretrained": False}, METRICS,
-                      {"num_shards": 1, "rounds": 1, "epochs": 1}, "evil`name`\n---\n<b>x</b>.csv", HOSTILE_LABELS)
+    model, processor, _ = build_initial_model(
+        MODEL_TYPES["mobilenet_v2"], HOSTILE_LABELS, [], image_size=16, config_overrides={"depth_multiplier": 0.35}
+    )
+    card = model_card(
+        "mobilenet_v2",
+        {"kind": "image", "pretrained": False},
+        METRICS,
+        {"num_shards": 1, "rounds": 1, "epochs": 1},
+        "evil`name`\n---\n<b>x</b>.csv",
+        HOSTILE_LABELS,
+    )
     folder = write_model_dir(model, processor, tmp_path / "model", METRICS, card)
 
     config = json.loads((folder / "config.json").read_text())
@@ -64,7 +75,7 @@ def test_markdown_text_escapes_punctuation_html_and_line_breaks():
 def test_a_worker_keeps_the_most_recently_used_task_bases_and_deletes_older_ones(tmp_path):
     import time
 
-    from trainnet.jobs import TaskLayout
+    from trainnet.dispatch.messages import TaskLayout
     from trainnet.storage import LocalStorage
     from trainnet.training.model_io import fetch_base
 

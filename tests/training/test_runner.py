@@ -3,7 +3,7 @@
 import json
 
 from tests.conftest import TINY_DISTILBERT, text_rows
-from trainnet.jobs import PrepareJob, ShardJob, TaskLayout
+from trainnet.dispatch.messages import PrepareJob, ShardJob, TaskLayout
 from trainnet.storage.local import LocalStorage
 from trainnet.training.runner import prepare, run_shard
 
@@ -38,10 +38,23 @@ def prepared_task(tmp_path, epochs: int, reporter=None, **params) -> tuple[Local
     records = "".join(json.dumps({"text": r["text"], "label": int(r["label"] == "pos")}) + "\n" for r in rows)
     storage.put_bytes(BUCKET, layout.shard_data(0), records.encode())
     params = {"epochs": epochs, "batch_size": 2, "model_config": TINY_DISTILBERT, **params}
-    prepare(PrepareJob(task_id="task_1", model_type="distilbert", kind="text", base_model=None,
-                       label_names=["neg", "pos"], num_shards=1, params=params), storage, BUCKET, reporter or Reporter())
-    return storage, ShardJob(task_id="task_1", round=0, index=0, attempt=1, kind="text", params=params,
-                             pretrained=False)
+    prepare(
+        PrepareJob(
+            task_id="task_1",
+            model_type="distilbert",
+            kind="text",
+            base_model=None,
+            label_names=["neg", "pos"],
+            num_shards=1,
+            params=params,
+        ),
+        storage,
+        BUCKET,
+        reporter or Reporter(),
+    )
+    return storage, ShardJob(
+        task_id="task_1", round=0, index=0, attempt=1, kind="text", params=params, pretrained=False
+    )
 
 
 def test_a_shard_stops_training_when_the_api_says_the_work_is_no_longer_wanted(tmp_path):
@@ -92,6 +105,18 @@ def test_a_shard_whose_labels_the_model_has_no_head_for_is_left_out_of_the_warm_
     storage.put_bytes(BUCKET, layout.shard_data(1), corrupt.encode())
     storage.put_bytes(BUCKET, layout.shard_data(2), b"not json\n")
     params = {"epochs": 1, "batch_size": 2, "model_config": TINY_DISTILBERT}
-    prepare(PrepareJob(task_id="task_2", model_type="distilbert", kind="text", base_model=None,
-                       label_names=["neg", "pos"], num_shards=3, params=params), storage, BUCKET, reporter)
+    prepare(
+        PrepareJob(
+            task_id="task_2",
+            model_type="distilbert",
+            kind="text",
+            base_model=None,
+            label_names=["neg", "pos"],
+            num_shards=3,
+            params=params,
+        ),
+        storage,
+        BUCKET,
+        reporter,
+    )
     assert reporter.info["warmup"]["shards"] == [0] and reporter.info["warmup"]["rows"] == 20

@@ -15,8 +15,9 @@ from trainnet.training.shard_trainer import train_shard
 def tiny_text():
     rows = text_rows(20)
     texts, labels = [r["text"] for r in rows], [int(r["label"] == "pos") for r in rows]
-    model, tokenizer, info = build_initial_model(MODEL_TYPES["distilbert"], ["neg", "pos"], texts,
-                                                 config_overrides=dict(TINY_DISTILBERT))
+    model, tokenizer, info = build_initial_model(
+        MODEL_TYPES["distilbert"], ["neg", "pos"], texts, config_overrides=dict(TINY_DISTILBERT)
+    )
     return model, tokenizer, info, encode("text", texts, labels, tokenizer)
 
 
@@ -31,8 +32,14 @@ def test_training_a_shard_lowers_the_loss_and_reports_progress(tiny_text):
     torch.manual_seed(0)
     before = evaluate(model, data)["loss"]
     seen = []
-    result = train_shard(model, data, epochs=15, learning_rate=3e-3, batch_size=8,
-                         on_progress=lambda step, total, loss: seen.append((step, total)))
+    result = train_shard(
+        model,
+        data,
+        epochs=15,
+        learning_rate=3e-3,
+        batch_size=8,
+        on_progress=lambda step, total, loss: seen.append((step, total)),
+    )
     assert result.rows == 40 and result.steps == 75 and seen[-1] == (75, 75)
     assert evaluate(model, data)["loss"] < before
     assert set(result.state_dict) == set(model.state_dict())
@@ -61,8 +68,13 @@ def test_a_random_init_mobilenet_gets_he_normal_convolutions_not_the_fine_tuning
 def test_batchnorm_re_estimation_matches_the_data_statistics():
     rows = digits_rows(64)
     images = [[v for k, v in r.items() if k != "label"] for r in rows]
-    model, processor, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], [str(i) for i in range(10)], [],
-                                              image_size=16, config_overrides={"depth_multiplier": 0.35})
+    model, processor, _ = build_initial_model(
+        MODEL_TYPES["mobilenet_v2"],
+        [str(i) for i in range(10)],
+        [],
+        image_size=16,
+        config_overrides={"depth_multiplier": 0.35},
+    )
     data = encode("image", images, [r["label"] for r in rows], processor)
     norm = model.mobilenet_v2.conv_stem.first_conv.normalization
     norm.running_mean.fill_(123.0)

@@ -32,7 +32,7 @@ def test_schema_rule_names_the_problem(record, problem):
     ("instruction", "output", "fails"),
     [
         ("Return the person as a JSON object.", '{"name": "Ada", "age": 36}', False),
-        ("Return the person as a JSON object.", "```json\n{\"name\": \"Ada\"}\n```", False),
+        ("Return the person as a JSON object.", '```json\n{"name": "Ada"}\n```', False),
         ("Return the person as a JSON object.", "name: Ada, age: 36", True),
         ("List the first three primes.", "[2, 3, 5]", False),
         ("List the first three primes.", "[2, 3, 5", True),
@@ -46,7 +46,11 @@ def test_outputs_claiming_to_be_json_must_parse(instruction, output, fails):
 
 
 def test_json_claim_and_parse_error_detail():
-    assert claims_json("Give me json please", "ok") and claims_json("Anything", "  {") and not claims_json("Anything", "ok")
+    assert (
+        claims_json("Give me json please", "ok")
+        and claims_json("Anything", "  {")
+        and not claims_json("Anything", "ok")
+    )
     assert "line 1, column 2" in json_problem("{oops}")
 
 

@@ -49,7 +49,9 @@ def test_exact_and_near_duplicates_fail_only_after_their_first_occurrence():
     checks = report.records
     assert checks[0].passed
     assert checks[6].failures["exact_duplicate"] == "same as record 0"
-    assert checks[7].failures["near_duplicate"].endswith("with record 0") and "exact_duplicate" not in checks[7].failures
+    assert (
+        checks[7].failures["near_duplicate"].endswith("with record 0") and "exact_duplicate" not in checks[7].failures
+    )
     assert report.metrics["exact_duplicates"] == 1 and report.metrics["duplicate_records"] == 2
     assert report.verdict == DELETED and report.failed_rules == ["max_duplicate_fraction"]
     [rule] = [rule for rule in report.rules if not rule.passed]
@@ -57,7 +59,9 @@ def test_exact_and_near_duplicates_fail_only_after_their_first_occurrence():
 
 
 def test_similarity_metrics_include_rouge_l_and_bleu_against_nearest_records():
-    records = DIVERSE + [{"instruction": "Name the largest moon of the solar system.", "input": "", "output": "Ganymede"}]
+    records = DIVERSE + [
+        {"instruction": "Name the largest moon of the solar system.", "input": "", "output": "Ganymede"}
+    ]
     report = validate_records(records)
     similar = report.records[6].similarity
     assert similar.nearest_index == 0 and 0.7 < similar.nearest_rouge_l < 1
@@ -77,7 +81,10 @@ def test_records_copying_a_reference_task_fail_and_reference_metrics_appear(seed
 
 
 def test_too_many_invalid_records_delete_the_dataset_and_name_examples():
-    broken = [{"instruction": "Describe the weather today.", "output": ""}, {"instruction": "Return JSON of it.", "output": "{"}]
+    broken = [
+        {"instruction": "Describe the weather today.", "output": ""},
+        {"instruction": "Return JSON of it.", "output": "{"},
+    ]
     report = validate_records(DIVERSE + broken)
     assert report.failed_rules == ["max_invalid_fraction"] and report.verdict == DELETED
     [rule] = [rule for rule in report.rules if not rule.passed]

@@ -13,9 +13,9 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from trainnet import __version__
-from trainnet.api.dispatcher import CeleryDispatcher
 from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.db.migrate import upgrade
+from trainnet.dispatch.sender import CeleryDispatcher
 from trainnet.settings import Settings, get_settings
 from trainnet.storage import StorageError, make_storage
 
@@ -73,8 +73,11 @@ class UploadLimit:
 
 
 async def _too_large(limit: int, send):
-    response = JSONResponse({"detail": f"request body is larger than the {(limit - MULTIPART_OVERHEAD) // (1024 * 1024)} MB upload limit"}, 413)
-    await response({"type": "http"}, None, send)
+    response = JSONResponse(
+        {"detail": f"request body is larger than the {(limit - MULTIPART_OVERHEAD) // (1024 * 1024)} MB upload limit"},
+        413,
+    )
+    await response({"type": "http"}, None, send)  # type: ignore[arg-type]  # the body is never read
 
 
 def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
@@ -85,8 +88,12 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
         upgrade(settings.sqlalchemy_url)
         yield
 
-    app = FastAPI(title="TrainNet", version=__version__, lifespan=lifespan,
-                  description="Train and fine-tune models without writing code.")
+    app = FastAPI(
+        title="TrainNet",
+        version=__version__,
+        lifespan=lifespan,
+        description="Train and fine-tune models without writing code.",
+    )
     if celery_app is None:
         from trainnet.worker.celery_app import make_celery
 
@@ -104,11 +111,12 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
         return JSONResponse({"detail": str(exc)}, 404)
 
     if settings.cors_origins:
-        app.add_middleware(CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
-                           allow_headers=["*"])
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
+        )
     app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
     mount_web(app, settings.web_dir)
-    app.openapi = lambda: _openapi_with_message_errors(app)
+    app.openapi = lambda: _openapi_with_message_errors(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app
 
 
@@ -139,7 +147,9 @@ def mount_web(app: FastAPI, web_dir: Path) -> None:
         if not index.is_file():
             return HTMLResponse(
                 "<h1>TrainNet API is running</h1><p>The web UI is not built: run <code>make install</code> "
-                "(needs npm). The API is at <a href='/docs'>/docs</a>.</p>", 200)
+                "(needs npm). The API is at <a href='/docs'>/docs</a>.</p>",
+                200,
+            )
         candidate = (web_dir / path).resolve()
         if path and candidate.is_file() and candidate.is_relative_to(web_dir.resolve()):
             return FileResponse(candidate)

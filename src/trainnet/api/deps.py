@@ -10,6 +10,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from sqlalchemy.orm import Session
 
 from trainnet.db.session import session_scope
+from trainnet.dispatch.sender import CeleryDispatcher
 from trainnet.settings import Settings
 from trainnet.storage import Storage
 
@@ -41,11 +42,11 @@ async def get_storage(request: Request) -> Storage:
 StorageDep = Annotated[Storage, Depends(get_storage)]
 
 
-async def get_dispatcher(request: Request):
+async def get_dispatcher(request: Request) -> CeleryDispatcher:
     return request.app.state.dispatcher
 
 
-DispatcherDep = Annotated[object, Depends(get_dispatcher)]
+DispatcherDep = Annotated[CeleryDispatcher, Depends(get_dispatcher)]
 
 
 def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
@@ -53,8 +54,11 @@ def require_worker(request: Request, authorization: Annotated[str | None, Header
     expected = request.app.state.worker_token.encode()
     scheme, _, token = (authorization or "").partition(" ")
     if scheme.lower() != "bearer" or not hmac.compare_digest(token.strip().encode(), expected):
-        raise HTTPException(401, "this endpoint is for workers: send Authorization: Bearer <TRAINNET_WORKER_TOKEN>",
-                            headers={"WWW-Authenticate": "Bearer"})
+        raise HTTPException(
+            401,
+            "this endpoint is for workers: send Authorization: Bearer <TRAINNET_WORKER_TOKEN>",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
 
 
 WorkerAuth = Depends(require_worker)

@@ -7,6 +7,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from trainnet.status import DatasetStatus, LoraJobStatus, RoundStatus, ShardStatus, TaskStatus
+from trainnet.training.params import TrainingParams
+
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", max_length=64)]
 
 
@@ -20,7 +23,7 @@ class DatasetOut(BaseModel):
     url: str
     name: str
     format: str
-    status: str
+    status: DatasetStatus
     rows: int
     columns: list[str]
     kind: str | None = None
@@ -42,8 +45,10 @@ class GenerateRequest(BaseModel):
 
     num_examples: int = Field(ge=1, description="records to generate")
     teacher: Literal["local", "openai"] = Field(
-        "local", description="local: the server's local LLM (SmolLM2 by default); openai: the OpenAI-compatible "
-                             "endpoint configured by TEACHER_BASE_URL / TEACHER_MODEL")
+        "local",
+        description="local: the server's local LLM (SmolLM2 by default); openai: the OpenAI-compatible "
+        "endpoint configured by TEACHER_BASE_URL / TEACHER_MODEL",
+    )
     params: dict[str, int | float | bool] = Field(default_factory=dict, description="GenerationConfig overrides")
 
 
@@ -54,7 +59,14 @@ class ValidateRequest(BaseModel):
 
 
 class DatasetStatusPatch(BaseModel):
-    status: Literal["GENERATING", "GENERATED", "VALIDATING", "READY_FOR_FINE_TUNING", "DELETED", "error"]
+    status: Literal[
+        DatasetStatus.GENERATING,
+        DatasetStatus.GENERATED,
+        DatasetStatus.VALIDATING,
+        DatasetStatus.READY_FOR_FINE_TUNING,
+        DatasetStatus.DELETED,
+        DatasetStatus.ERROR,
+    ]
     rows: int | None = Field(None, ge=0)
     progress: float | None = Field(None, ge=0, le=100)
     metrics: dict | None = None
@@ -62,30 +74,24 @@ class DatasetStatusPatch(BaseModel):
     error: str | None = Field(None, max_length=10_000)
 
 
-class TrainRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid", protected_namespaces=())
+class TrainRequest(TrainingParams):
+    """What to train on and how: the training parameters (`TrainingParams`, every one optional) plus the model, the
+    data and its columns."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True, protected_namespaces=())
 
     model_type: str = Field(max_length=64)
     dataset_id: Id | None = None
     dataset_url: str | None = Field(None, max_length=2048)
-    num_shards: int | None = Field(None, ge=1)
-    rounds: int | None = Field(None, ge=1)
-    epochs: int | None = Field(None, ge=1)
-    warmup_epochs: int | None = Field(None, ge=0, description="random init only: shared epochs before round 0")
     text_column: str | None = Field(None, max_length=256)
     image_column: str | None = Field(None, max_length=256)
     label_column: str | None = Field(None, max_length=256)
     base_model: str | None = Field(None, max_length=512)
-    learning_rate: float | None = Field(None, gt=0, le=1)
-    batch_size: int | None = Field(None, ge=1, le=1024)
-    max_length: int | None = Field(None, ge=8, le=4096)
-    image_size: int | None = Field(None, ge=8, le=1024)
-    eval_fraction: float | None = Field(None, gt=0, lt=1)
-    min_shard_fraction: float | None = Field(None, gt=0, le=1)
-    seed: int | None = Field(None, ge=0, le=2**31)
-    model_config_overrides: dict[str, int | float | str | bool] | None = Field(
-        None, alias="model_config", description="config overrides for a random-init model (e.g. tiny test models)"
-    )
+
+    def training_params(self, **defaults: Any) -> TrainingParams:
+        """The parameters this request sets, over `defaults` (the server's), over `TrainingParams`' own."""
+        given = self.model_dump(include=set(TrainingParams.model_fields), exclude_unset=True, by_alias=True)
+        return TrainingParams.model_validate({**defaults, **given})
 
     @model_validator(mode="after")
     def _one_dataset(self):
@@ -96,12 +102,12 @@ class TrainRequest(BaseModel):
 
 class TaskCreated(BaseModel):
     task_id: str
-    status: str
+    status: TaskStatus
 
 
 class TaskStatusOut(BaseModel):
     task_id: str
-    status: str
+    status: TaskStatus
     progress: float
     error: str | None = None
 
@@ -109,7 +115,7 @@ class TaskStatusOut(BaseModel):
 class ShardOut(BaseModel):
     round: int
     index: int
-    status: str
+    status: ShardStatus
     rows: int
     progress: float
     attempts: int
@@ -122,7 +128,7 @@ class ShardOut(BaseModel):
 
 class RoundOut(BaseModel):
     round: int
-    status: str
+    status: RoundStatus
     metrics: dict | None = None
     rows_covered: float | None = None
     shards_used: list[int] | None = None
@@ -130,7 +136,7 @@ class RoundOut(BaseModel):
 
 class TaskSummary(BaseModel):
     task_id: str
-    status: str
+    status: TaskStatus
     progress: float
     model_type: str
     kind: str
@@ -188,7 +194,7 @@ class WorkerOut(BaseModel):
 
 
 class TaskStatusPatch(BaseModel):
-    status: Literal["running", "error"]
+    status: Literal[TaskStatus.RUNNING, TaskStatus.ERROR]
     error: str | None = Field(None, max_length=10_000)
     progress: float | None = Field(None, ge=0, le=100, description="the prepare job's warm-up, % done")
 
@@ -198,7 +204,7 @@ class PreparationReport(BaseModel):
 
 
 class ShardReport(BaseModel):
-    status: Literal["running", "done", "failed"]
+    status: Literal[ShardStatus.RUNNING, ShardStatus.DONE, ShardStatus.FAILED]
     progress: float | None = Field(None, ge=0, le=100)
     worker: str | None = Field(None, max_length=255)
     train_loss: float | None = None
@@ -207,7 +213,7 @@ class ShardReport(BaseModel):
 
 
 class RoundReport(BaseModel):
-    status: Literal["finalizing", "done", "error"]
+    status: Literal[RoundStatus.FINALIZING, RoundStatus.DONE, RoundStatus.ERROR]
     metrics: dict | None = None
     error: str | None = Field(None, max_length=10_000)
     model_size: int | None = None
@@ -236,7 +242,7 @@ class LoraRequest(BaseModel):
 
 class LoraJobCreated(BaseModel):
     job_id: str
-    status: str
+    status: LoraJobStatus
 
 
 class TrialOut(BaseModel):
@@ -259,7 +265,7 @@ class BestTrialOut(BaseModel):
 
 class LoraJobOut(BaseModel):
     job_id: str
-    status: str
+    status: LoraJobStatus
     dataset_id: str
     base_model: str
     n_trials: int
@@ -272,7 +278,7 @@ class LoraJobOut(BaseModel):
 
 
 class LoraReport(BaseModel):
-    status: Literal["running", "done", "error"]
+    status: Literal[LoraJobStatus.RUNNING, LoraJobStatus.DONE, LoraJobStatus.ERROR]
     trials: list[dict] | None = None
     best_trial: dict | None = None
     adapter_prefix: str | None = Field(None, max_length=512)

@@ -180,10 +180,10 @@ def _image_inputs(table: Table, image_column: str | None) -> list:
         raise DatasetError(f"{len(pixels)} pixel columns do not form a square image")
     inputs = []
     for i, row in enumerate(table.rows):
-        values = [row.get(c) for c in pixels]
-        if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in values):
+        cells = [row.get(c) for c in pixels]
+        if any(not isinstance(v, (int, float)) or isinstance(v, bool) for v in cells):
             raise DatasetError(f"row {i + 1}: pixel values must be numbers from 0 to 255")
-        inputs.append([int(v) for v in values])
+        inputs.append([int(v) for v in cells])  # type: ignore[arg-type]  # numbers, checked above
     return inputs
 
 

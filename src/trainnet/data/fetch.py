@@ -31,11 +31,12 @@ def check_url(url: str, allow_private: bool = False) -> list[str]:
     if parsed.scheme not in ("http", "https") or not parsed.hostname:
         raise URLRefused(f"dataset_url must be an http(s) URL, got {url[:100]!r}")
     try:
-        infos = socket.getaddrinfo(parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80),
-                                   type=socket.SOCK_STREAM)
+        infos = socket.getaddrinfo(
+            parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 80), type=socket.SOCK_STREAM
+        )
     except (socket.gaierror, UnicodeError):
         raise URLRefused(f"dataset_url host {parsed.hostname!r} does not resolve") from None
-    addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
+    addresses = [ipaddress.ip_address(str(info[4][0]).split("%")[0]) for info in infos]
     for address in addresses:
         if not allow_private and (not address.is_global or address.is_multicast):
             raise URLRefused(
@@ -82,8 +83,7 @@ def _get(client: httpx.Client, url: str, addresses: list[str]) -> httpx.Response
     for i, address in enumerate(addresses):
         target, headers, extensions = pinned_request(url, address)
         try:
-            return client.send(client.build_request("GET", target, headers=headers, extensions=extensions),
-                               stream=True)
+            return client.send(client.build_request("GET", target, headers=headers, extensions=extensions), stream=True)
         except httpx.ConnectError:
             if i == len(addresses) - 1:
                 raise

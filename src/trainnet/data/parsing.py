@@ -54,8 +54,14 @@ def decode_text(content: bytes) -> str:
         raise DatasetError(f"the file is not valid UTF-8 (byte {exc.start}): save it as UTF-8") from None
 
 
-def parse_table(content: bytes, filename: str, max_columns: int = 20_000, allow_nested: bool = False,
-                max_cell_chars: int | None = None, max_rows: int | None = None) -> Table:
+def parse_table(
+    content: bytes,
+    filename: str,
+    max_columns: int = 20_000,
+    allow_nested: bool = False,
+    max_cell_chars: int | None = None,
+    max_rows: int | None = None,
+) -> Table:
     """Parse `content` according to the extension of `filename`, checking the content really is that format.
 
     Values must be scalars unless `allow_nested` (instruction datasets such as self-instruct's seed tasks keep
@@ -88,8 +94,9 @@ class _Limits:
         if "\x00" in value:  # raw NUL bytes are refused before parsing; this is JSON's escaped \u0000
             raise DatasetError(f"{where} contains a NUL character (\\u0000): datasets hold text, not binary")
         if self.cell_chars is not None and len(value) > self.cell_chars:
-            raise DatasetError(f"{where} holds {len(value)} characters; at most {self.cell_chars} are supported "
-                               "in one cell")
+            raise DatasetError(
+                f"{where} holds {len(value)} characters; at most {self.cell_chars} are supported in one cell"
+            )
 
     def check_rows(self, count: int) -> None:
         if self.rows is not None and count > self.rows:
@@ -114,9 +121,7 @@ def _parse_csv(text: str, limits: _Limits) -> tuple[list[str], list[dict[str, Sc
             if not values or all(not v.strip() for v in values):
                 continue
             if len(values) != len(columns):
-                raise DatasetError(
-                    f"CSV line {line_no} has {len(values)} fields but the header has {len(columns)}"
-                )
+                raise DatasetError(f"CSV line {line_no} has {len(values)} fields but the header has {len(columns)}")
             if limits.cell_chars is not None and max(map(len, values)) > limits.cell_chars:
                 for column, value in zip(columns, values):
                     limits.check_cell(value, f"CSV line {line_no}, column {column!r},")
@@ -148,7 +153,7 @@ def _parse_json_array(text: str, allow_nested: bool, limits: _Limits) -> tuple[l
     if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
         data = next(iter(data.values()))  # {"data": [...]} is a common wrapper
     if not isinstance(data, list):
-        raise DatasetError("a .json dataset must be an array of objects, e.g. [{\"text\": ..., \"label\": ...}]")
+        raise DatasetError('a .json dataset must be an array of objects, e.g. [{"text": ..., "label": ...}]')
     limits.check_rows(len(data))
     return _records(data, lambda i: f"item {i}", allow_nested, limits)
 
@@ -205,8 +210,9 @@ def _check_nested(value: dict | list, where: str, limits: _Limits) -> None:
     while stack:
         node, depth = stack.pop()
         if depth > MAX_NESTING:
-            raise DatasetError(f"{where} is nested more than {MAX_NESTING} levels deep; "
-                               f"at most {MAX_NESTING} are supported")
+            raise DatasetError(
+                f"{where} is nested more than {MAX_NESTING} levels deep; at most {MAX_NESTING} are supported"
+            )
         for child in node.values() if isinstance(node, dict) else node:
             if isinstance(child, (dict, list)):
                 stack.append((child, depth + 1))

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import TypeVar
 
 import anyio
-
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker

@@ -34,7 +34,9 @@ def average_weights(state_dicts: Sequence[Mapping[str, torch.Tensor]], weights: 
         for t in tensors[1:]:
             if t.shape != first.shape or t.dtype != first.dtype:
                 raise ValueError(f"{key}: shapes/dtypes differ ({first.shape}/{first.dtype} vs {t.shape}/{t.dtype})")
-        mean = sum(t.to(torch.float64) * f for t, f in zip(tensors, fractions))
+        mean = torch.zeros_like(first, dtype=torch.float64)
+        for t, f in zip(tensors, fractions):
+            mean += t.to(torch.float64) * f
         if first.is_floating_point() or first.is_complex():
             averaged[key] = mean.to(first.dtype)
         elif first.dtype == torch.bool:

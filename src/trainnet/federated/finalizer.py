@@ -7,18 +7,26 @@ import json
 import logging
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from trainnet.data.examples import from_records
+from trainnet.dispatch.messages import RoundJob, TaskLayout
 from trainnet.federated.average import average_weights
-from trainnet.jobs import RoundJob, TaskLayout
+from trainnet.models.device import training_device
 from trainnet.storage import Storage
 from trainnet.training.batches import encode
 from trainnet.training.evaluate import evaluate, has_batchnorm, recalibrate_batchnorm
 from trainnet.training.model_io import (
-    TRAINNET_FILE, fetch_base, load_model, load_weights, model_card, save_weights, write_model_dir, zip_dir,
+    TRAINNET_FILE,
+    fetch_base,
+    load_model,
+    load_weights,
+    model_card,
+    save_weights,
+    write_model_dir,
+    zip_dir,
 )
 from trainnet.training.params import TrainingParams
-from trainnet.training.shard_trainer import training_device
 
 log = logging.getLogger("trainnet.worker")
 
@@ -33,7 +41,9 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     params = TrainingParams.from_dict(job.params)
     base = fetch_base(storage, artifacts, layout.base, cache_dir)
     model, preprocessor = load_model(job.kind, base)
-    state_dicts = [load_weights(storage.get_bytes(artifacts, layout.shard_weights(job.round, s.index))) for s in job.shards]
+    state_dicts = [
+        load_weights(storage.get_bytes(artifacts, layout.shard_weights(job.round, s.index))) for s in job.shards
+    ]
     model.load_state_dict(average_weights(state_dicts, [s.rows for s in job.shards]))
     del state_dicts
     model.to(training_device())
@@ -45,8 +55,8 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
             labels += shard_labels
         recalibrate_batchnorm(model, encode(job.kind, inputs, labels, preprocessor, params.max_length))
     eval_inputs, eval_labels = from_records(storage.get_bytes(artifacts, layout.eval_data))
-    metrics = evaluate(model, encode(job.kind, eval_inputs, eval_labels, preprocessor, params.max_length))
-    metrics.update(round=job.round, shards_used=[s.index for s in job.shards])
+    scores = evaluate(model, encode(job.kind, eval_inputs, eval_labels, preprocessor, params.max_length))
+    metrics: dict[str, Any] = {**scores, "round": job.round, "shards_used": [s.index for s in job.shards]}
     log.info("task %s round %d: %s", job.task_id, job.round, json.dumps(metrics))
     size = None
     if job.round + 1 < job.rounds_total:

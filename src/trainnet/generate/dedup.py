@@ -96,10 +96,7 @@ class RougeIndex:
 
     def has_score_above(self, tokens: Sequence[str], threshold: float) -> bool:
         """Whether some indexed text scores strictly above `threshold` against `tokens`."""
-        for positions, scores in self._exact_scores(tokens, threshold):
-            if (scores > threshold).any():
-                return True
-        return False
+        return any((scores > threshold).any() for _, scores in self._exact_scores(tokens, threshold))
 
     def nearest(self, tokens: Sequence[str], k: int = 1, exclude: int | None = None) -> list[tuple[int, float]]:
         """The `k` indexed texts with the highest ROUGE-L F-measure against `tokens`, best first.
@@ -110,7 +107,8 @@ class RougeIndex:
         """
         best: list[tuple[float, int]] = []
         floor = -1.0
-        for positions, scores in self._exact_scores(tokens, None, exclude, lambda: floor):
+        # The lambda reads `floor` as it rises, so later texts are pruned against the best found so far.
+        for positions, scores in self._exact_scores(tokens, None, exclude, lambda: floor):  # noqa: B023
             better = scores > floor
             best.extend(zip(scores[better].tolist(), positions[better].tolist()))
             best.sort(key=lambda item: (-item[0], item[1]))

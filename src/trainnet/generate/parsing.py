@@ -59,7 +59,8 @@ def parse_proposed_tasks(text: str, truncated: bool = False) -> list[ProposedTas
 def _parse_json(text: str) -> list[ProposedTask]:
     """Every complete JSON object that describes a task, and the strings of complete JSON arrays."""
     decoder = json.JSONDecoder()
-    tasks, position = [], 0
+    tasks: list[ProposedTask] = []
+    position = 0
     while True:
         starts = [index for index in (text.find("{", position), text.find("[", position)) if index >= 0]
         if not starts:

@@ -10,10 +10,10 @@ import json
 import logging
 from pathlib import Path
 
+from trainnet.dispatch.messages import GenerateJob
 from trainnet.generate.seeds import load_seed_tasks
 from trainnet.generate.self_instruct import GenerationConfig, GenerationStalled, generate
 from trainnet.generate.teachers import TeacherError, make_teacher
-from trainnet.jobs import GenerateJob
 from trainnet.storage import Storage
 
 log = logging.getLogger("trainnet.worker")
@@ -37,16 +37,26 @@ def run_generation(job: GenerateJob, storage: Storage, bucket: str, reporter, ca
     teacher = make_teacher(spec)
     target = max(1, config.num_examples)
     reporter.dataset(job.dataset_id, "GENERATING", rows=len(kept), progress=100.0 * len(kept) / target)
-    log.info("dataset %s: generating %d records from %d seed tasks (%d kept before)", job.dataset_id,
-             config.num_examples, len(seed_tasks), len(kept))
+    log.info(
+        "dataset %s: generating %d records from %d seed tasks (%d kept before)",
+        job.dataset_id,
+        config.num_examples,
+        len(seed_tasks),
+        len(kept),
+    )
+
     def on_progress(progress) -> None:
-        reporter.dataset(job.dataset_id, "GENERATING", rows=progress.kept, progress=min(99.0, 100.0 * progress.kept / target))
+        reporter.dataset(
+            job.dataset_id, "GENERATING", rows=progress.kept, progress=min(99.0, 100.0 * progress.kept / target)
+        )
 
     try:
         for batch in generate(seed_tasks, teacher, config, kept=kept, on_progress=on_progress):
             kept += batch
             storage.put_bytes(bucket, job.output_key, to_jsonl(kept))
-            reporter.dataset(job.dataset_id, "GENERATING", rows=len(kept), progress=min(100.0, 100.0 * len(kept) / target))
+            reporter.dataset(
+                job.dataset_id, "GENERATING", rows=len(kept), progress=min(100.0, 100.0 * len(kept) / target)
+            )
     except (TeacherError, GenerationStalled) as exc:
         reason = f"{type(exc).__name__}: {exc}"
         log.warning("dataset %s: generation stopped after %d records: %s", job.dataset_id, len(kept), reason)

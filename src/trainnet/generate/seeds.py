@@ -114,7 +114,7 @@ def _read_csv(text: str, filename: str) -> list[tuple[int, object]]:
     reader = csv.DictReader(io.StringIO(text, newline=""))
     if not reader.fieldnames or "instruction" not in [name.strip() for name in reader.fieldnames]:
         raise SeedFileError(filename, f"CSV header has no 'instruction' column (found {reader.fieldnames})", 1)
-    records = []
+    records: list[tuple[int, object]] = []
     try:
         for row in reader:
             if None in row:

@@ -20,6 +20,7 @@ import random
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from trainnet.generate.dedup import DEFAULT_ROUGE_THRESHOLD, RougeDeduplicator
 from trainnet.generate.filters import DUPLICATE, EMPTY_OUTPUT, InstructionFilter, normalize_instruction
@@ -65,7 +66,9 @@ class GenerationConfig:
 
     def __post_init__(self) -> None:
         if isinstance(self.instruction_filter, dict):  # a config read back from JSON
-            rules = {k: tuple(v) if isinstance(v, list) else v for k, v in self.instruction_filter.items()}
+            rules: dict[str, Any] = {
+                k: tuple(v) if isinstance(v, list) else v for k, v in self.instruction_filter.items()
+            }
             self.instruction_filter = InstructionFilter(**rules)
         if self.num_examples < 0 or self.batch_size < 1 or self.num_prompt_tasks < 1 or self.max_idle_rounds < 1:
             raise ValueError("num_examples must be >= 0; batch_size, num_prompt_tasks, max_idle_rounds >= 1")
@@ -163,7 +166,7 @@ def _select_novel(
 
     An accepted instruction stays in the index even if answering it fails later, so it is not proposed again.
     """
-    accepted = []
+    accepted: list[ProposedTask] = []
     for task in proposed:
         if len(accepted) == room:
             break

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 logger = logging.getLogger(__name__)
 
@@ -42,7 +42,7 @@ class TeacherError(RuntimeError):
 
 
 class LocalTeacher:
-    """A Hugging Face causal LM in this process; `model_name` as accepted by `trainnet.llm.load_causal_lm`.
+    """A Hugging Face causal LM in this process; `model_name` as accepted by `trainnet.models.llm.load_causal_lm`.
 
     The model loads on first use. Prompts are formatted with the tokenizer's chat template and generated in
     batches of `batch_size`, left-padded so every row continues right where its prompt ends. Temperature 0 is
@@ -69,7 +69,7 @@ class LocalTeacher:
     def load(self):
         """(model, tokenizer), loading them on first call."""
         if self._model is None:
-            from trainnet.llm import load_causal_lm
+            from trainnet.models.llm import load_causal_lm
 
             self._model, self._tokenizer = load_causal_lm(self.model_name, cache_dir=self.cache_dir)
             self._model.eval()
@@ -91,7 +91,7 @@ class LocalTeacher:
             for p in prompts
         ]
         batch = tokenizer(chats, return_tensors="pt", padding=True, padding_side="left", add_special_tokens=False)
-        sampling = {"do_sample": False}
+        sampling: dict[str, bool | float] = {"do_sample": False}
         if temperature > 0:
             sampling = {"do_sample": True, "temperature": temperature, "top_p": 1.0}
         self._calls += 1
@@ -163,7 +163,10 @@ class OpenAITeacher:
                 time.sleep(delay)
             try:
                 response = self._client.chat.completions.create(
-                    model=self.model, messages=messages, max_tokens=max_new_tokens, temperature=temperature
+                    model=self.model,
+                    messages=messages,  # type: ignore[arg-type]  # role/content dicts
+                    max_tokens=max_new_tokens,
+                    temperature=temperature,
                 )
             except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as error:
                 raise TeacherError(f"teacher endpoint refused the request: {_describe(error)}") from error
@@ -222,3 +225,21 @@ def make_teacher(spec: dict) -> Teacher:
     except TypeError as error:
         raise ValueError(f"bad {kind} teacher spec: {error}") from None
     raise ValueError(f"unknown teacher kind {kind!r} (expected 'local' or 'openai')")
+
+
+def teacher_spec(choice: str, settings: Any, **local_options: Any) -> dict:
+    """The spec of the teacher a user chose: 'openai' (the endpoint in the settings), 'local' (the settings' local
+    model) or a local model directory. `local_options` (e.g. batch_size, cache_dir) go to a local teacher only.
+    Raises ValueError when 'openai' is chosen and the settings do not name an endpoint."""
+    if choice == "openai":
+        if not (settings.teacher_base_url and settings.teacher_model):
+            raise ValueError("teacher 'openai' needs TEACHER_BASE_URL and TEACHER_MODEL set")
+        return {
+            "kind": "openai",
+            "base_url": settings.teacher_base_url,
+            "model": settings.teacher_model,
+            "api_key": settings.teacher_api_key or "none",
+            "concurrency": settings.teacher_concurrency,
+        }
+    model = settings.teacher_local_model if choice == "local" else choice
+    return {"kind": "local", "model": model, **local_options}

@@ -88,11 +88,13 @@ def startup_points(config: LoraTuningConfig, seed: int) -> list[dict]:
     points = []
     for u_rank, u_alpha, u_lr in qmc.LatinHypercube(d=3, seed=seed).random(n):
         alpha = _log_uniform(u_alpha, *config.lora_alpha_bounds)
-        points.append({
-            "rank": ranks[min(int(u_rank * len(ranks)), len(ranks) - 1)],
-            "lora_alpha": min(max(round(alpha), config.lora_alpha_bounds[0]), config.lora_alpha_bounds[1]),
-            "learning_rate": _log_uniform(u_lr, *config.learning_rate_bounds),
-        })
+        points.append(
+            {
+                "rank": ranks[min(int(u_rank * len(ranks)), len(ranks) - 1)],
+                "lora_alpha": min(max(round(alpha), config.lora_alpha_bounds[0]), config.lora_alpha_bounds[1]),
+                "learning_rate": _log_uniform(u_lr, *config.learning_rate_bounds),
+            }
+        )
     return points
 
 
@@ -114,8 +116,9 @@ def percentile_pruner(config: LoraTuningConfig, eval_steps: list[int]) -> optuna
     """Stop a trial whose eval loss is above `config.pruning_percentile` of completed trials at the same step."""
     warmup = config.pruning_warmup_evals
     first_prunable_step = eval_steps[warmup] if warmup < len(eval_steps) else eval_steps[-1] + 1
-    return optuna.pruners.PercentilePruner(config.pruning_percentile, n_startup_trials=config.startup_trials,
-                                           n_warmup_steps=first_prunable_step)
+    return optuna.pruners.PercentilePruner(
+        config.pruning_percentile, n_startup_trials=config.startup_trials, n_warmup_steps=first_prunable_step
+    )
 
 
 def open_study(
@@ -193,7 +196,9 @@ def run_search(
     del base
     train_set, eval_set = prepare_dataset(records, tokenizer, config)
     eval_steps = config.eval_steps(config.total_steps(len(train_set)))
-    study = open_study(job_id, storage_url, config, pruner=pruner or percentile_pruner(config, eval_steps), sampler=sampler)
+    study = open_study(
+        job_id, storage_url, config, pruner=pruner or percentile_pruner(config, eval_steps), sampler=sampler
+    )
     if sampler is None and not study.get_trials(deepcopy=False):
         for point in startup_points(config, config.seed):
             study.enqueue_trial(point, skip_if_exists=True)  # two workers opening one new study: no duplicates
@@ -208,8 +213,9 @@ def run_search(
     summary = study_summary(study)
     if summary["best_trial"] is None:
         reasons = sorted({t["fail_reason"] for t in summary["trials"] if t.get("fail_reason")})
-        raise SearchFailed(f"no LoRA trial of {study.study_name} completed: {'; '.join(reasons) or 'all pruned'}",
-                           summary)
+        raise SearchFailed(
+            f"no LoRA trial of {study.study_name} completed: {'; '.join(reasons) or 'all pruned'}", summary
+        )
     return SearchResult(study.study_name, summary["best_trial"], summary, trials_run)
 
 
@@ -232,8 +238,16 @@ def _objective(
 
         with _adapter_dir(adapters_dir, trial.number) as adapter_dir:
             try:
-                result = run_trial(config.model_name, train_set, eval_set, params, config, report=report,
-                                   adapter_dir=adapter_dir, cache_dir=cache_dir)
+                result = run_trial(
+                    config.model_name,
+                    train_set,
+                    eval_set,
+                    params,
+                    config,
+                    report=report,
+                    adapter_dir=adapter_dir,
+                    cache_dir=cache_dir,
+                )
                 if on_trial_adapter is not None:
                     on_trial_adapter(trial.number, adapter_dir)
                 return result.eval_loss

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import torch
 
-from trainnet.llm import load_causal_lm
 from trainnet.lora.lora_tuning_config import LoraTrialParams, LoraTuningConfig
+from trainnet.models.device import training_device
+from trainnet.models.llm import load_causal_lm
 from trainnet.training.shard_trainer import adamw
 
 log = logging.getLogger(__name__)
@@ -53,11 +54,6 @@ class TrialResult:
     train_losses: list[float] = field(default_factory=list, repr=False)
 
 
-def training_device() -> torch.device:
-    """CUDA when a GPU is visible, else CPU. Called per trial, never at import, so prefork workers stay clean."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
 def release_accelerator_memory() -> None:
     """Give a failed trial's GPU memory back before the next trial (a no-op when CUDA was never used)."""
     gc.collect()
@@ -89,8 +85,9 @@ def prompt_text(tokenizer, instruction: str, input: str = "") -> str:
 
 def tokenize_record(record: dict, tokenizer, max_length: int) -> TokenizedExample | None:
     """Prompt + response + EOS as token ids, labels masked on the prompt; None when the prompt fills max_length."""
-    prompt = tokenizer(prompt_text(tokenizer, record["instruction"], record.get("input") or ""),
-                       add_special_tokens=False)["input_ids"]
+    prompt = tokenizer(
+        prompt_text(tokenizer, record["instruction"], record.get("input") or ""), add_special_tokens=False
+    )["input_ids"]
     response = tokenizer(record["output"], add_special_tokens=False)["input_ids"] + [tokenizer.eos_token_id]
     if len(prompt) >= max_length:
         return None
@@ -106,8 +103,9 @@ def prepare_dataset(
         _check_record(index, record)
     examples = [e for r in records if (e := tokenize_record(r, tokenizer, config.max_length)) is not None]
     if len(examples) < len(records):
-        log.warning("dropped %d records whose prompt alone fills max_length=%d",
-                    len(records) - len(examples), config.max_length)
+        log.warning(
+            "dropped %d records whose prompt alone fills max_length=%d", len(records) - len(examples), config.max_length
+        )
     n_eval = math.floor(len(examples) * config.eval_fraction + 1e-9)
     if n_eval < config.min_eval_records:
         needed = math.ceil(config.min_eval_records / config.eval_fraction - 1e-9)
@@ -234,7 +232,7 @@ def run_trial(
             if eval_loss < best_eval_loss:
                 best_eval_loss, best_step = eval_loss, step
                 if adapter_dir is not None:
-                    model.save_pretrained(adapter_dir)
+                    model.save_pretrained(str(adapter_dir))
             if report is not None:
                 report(step, best_eval_loss)
 

@@ -6,6 +6,7 @@ Importing this module is cheap (no torch, no optuna), so the API and CLI can val
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields, replace
+from typing import Any
 
 MAX_N_TRIALS = 200
 
@@ -90,9 +91,11 @@ class LoraTuningConfig:
     )
     pruning_percentile: float = field(
         default=75.0,
-        metadata={"help": "A trial is pruned when its best eval loss so far is above this percentile of the "
-                          "completed trials' at the same step (50: the median). The budget counts trials, so only "
-                          "clear losers are cut: a higher learning rate often starts worse and ends best."},
+        metadata={
+            "help": "A trial is pruned when its best eval loss so far is above this percentile of the "
+            "completed trials' at the same step (50: the median). The budget counts trials, so only "
+            "clear losers are cut: a higher learning rate often starts worse and ends best."
+        },
     )
     max_grad_norm: float = field(default=1.0, metadata={"help": "Gradient clipping norm."})
     seed: int = field(default=0, metadata={"help": "Seed of the eval split, batch order, LoRA init and sampler."})
@@ -117,7 +120,7 @@ class LoraTuningConfig:
         unknown = sorted(set(overrides) - set(known))
         if unknown:
             raise ValueError(f"unknown LoRA tuning settings {unknown}; known: {sorted(known)}")
-        values = {key: tuple(value) if isinstance(value, list) else value for key, value in overrides.items()}
+        values: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in overrides.items()}
         return replace(cls(), **values)
 
     @property
@@ -148,7 +151,7 @@ def _type_problems(config: LoraTuningConfig) -> list[str]:
         expected = int if f.default is None else type(f.default)
         ok = _is_number(value) if expected is float else isinstance(value, expected) and not isinstance(value, bool)
         if ok and expected is tuple:
-            item = type(f.default[0])
+            item = type(f.default[0])  # type: ignore[index]  # the tuple default checked above
             ok = all(_is_number(v) if item is float else isinstance(v, item) and not isinstance(v, bool) for v in value)
         if not ok:
             problems.append(f"{f.name} has the wrong type: {value!r} (default {f.default!r})")
@@ -200,8 +203,9 @@ def _value_problems(config: LoraTuningConfig) -> list[str]:
     check(config.min_eval_records >= 1, f"min_eval_records must be at least 1, got {config.min_eval_records}")
     check(config.evals_per_trial >= 1, f"evals_per_trial must be at least 1, got {config.evals_per_trial}")
     check(config.pruning_warmup_evals >= 0, f"pruning_warmup_evals must be >= 0, got {config.pruning_warmup_evals}")
-    check(0 < config.pruning_percentile <= 100,
-          f"pruning_percentile must be in (0, 100], got {config.pruning_percentile}")
+    check(
+        0 < config.pruning_percentile <= 100, f"pruning_percentile must be in (0, 100], got {config.pruning_percentile}"
+    )
     check(config.max_grad_norm > 0, f"max_grad_norm must be positive, got {config.max_grad_norm}")
     check(config.heartbeat_seconds >= 1, f"heartbeat_seconds must be at least 1, got {config.heartbeat_seconds}")
     check(

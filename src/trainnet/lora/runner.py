@@ -11,7 +11,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from trainnet.jobs import LoraJobSpec
+from trainnet.dispatch.messages import LoraJobSpec
 from trainnet.lora.bayesian_optimizer import SearchFailed, run_search
 from trainnet.lora.lora_tuning_config import LoraTuningConfig
 from trainnet.storage import Storage
@@ -42,8 +42,16 @@ def run_lora_job(job: LoraJobSpec, storage: Storage, buckets: dict, reporter, st
 
     try:
         with tempfile.TemporaryDirectory(prefix="lora-") as tmp:
-            result = run_search(job.job_id, records, config, storage_url, on_trial_adapter=on_trial_adapter,
-                                on_progress=on_progress, adapters_dir=Path(tmp), cache_dir=cache_dir / "llm")
+            result = run_search(
+                job.job_id,
+                records,
+                config,
+                storage_url,
+                on_trial_adapter=on_trial_adapter,
+                on_progress=on_progress,
+                adapters_dir=Path(tmp),
+                cache_dir=cache_dir / "llm",
+            )
     except SearchFailed as exc:
         storage.delete_prefix(buckets["artifacts"], f"lora/{job.job_id}/")
         reporter.lora(job.job_id, "error", trials=exc.summary["trials"], error=str(exc))
@@ -55,7 +63,12 @@ def run_lora_job(job: LoraJobSpec, storage: Storage, buckets: dict, reporter, st
         storage.delete_prefix(buckets["lora"], f"{job.job_id}/")
         storage.put_dir(buckets["lora"], job.job_id, folder)
     storage.delete_prefix(buckets["artifacts"], f"lora/{job.job_id}/")
-    reporter.lora(job.job_id, "done", trials=result.summary["trials"], best_trial=result.best_trial,
-                  adapter_prefix=f"{job.job_id}/")
+    reporter.lora(
+        job.job_id,
+        "done",
+        trials=result.summary["trials"],
+        best_trial=result.best_trial,
+        adapter_prefix=f"{job.job_id}/",
+    )
     log.info("lora job %s: best trial %d, eval loss %.4f", job.job_id, best, result.best_trial["eval_loss"])
     return result

@@ -12,20 +12,29 @@ from pathlib import Path
 
 from trainnet.storage.base import Storage, StorageError, check_key
 
-
 MIN_PART_SIZE = 5 << 20  # S3's smallest multipart part
 
 
 class S3Storage(Storage):
-    def __init__(self, endpoint: str, access_key: str | None, secret_key: str | None, secure: bool = False,
-                 region: str = "us-east-1", multipart_threshold: int = 16 << 20):
+    def __init__(
+        self,
+        endpoint: str,
+        access_key: str | None,
+        secret_key: str | None,
+        secure: bool = False,
+        region: str = "us-east-1",
+        multipart_threshold: int = 16 << 20,
+    ):
         import boto3
         from boto3.s3.transfer import TransferConfig
         from botocore.config import Config
 
         url = endpoint if "://" in endpoint else f"{'https' if secure else 'http'}://{endpoint}"
         self.client = boto3.client(
-            "s3", endpoint_url=url, aws_access_key_id=access_key, aws_secret_access_key=secret_key,
+            "s3",
+            endpoint_url=url,
+            aws_access_key_id=access_key,
+            aws_secret_access_key=secret_key,
             region_name=region,
             config=Config(s3={"addressing_style": "path"}, retries={"max_attempts": 5, "mode": "standard"}),
         )
@@ -42,8 +51,11 @@ class S3Storage(Storage):
                 self.client.head_bucket(Bucket=bucket)
             except ClientError:
                 # AWS outside us-east-1 refuses a bucket whose region is not named again
-                where = {} if self.region == "us-east-1" else {
-                    "CreateBucketConfiguration": {"LocationConstraint": self.region}}
+                where = (
+                    {}
+                    if self.region == "us-east-1"
+                    else {"CreateBucketConfiguration": {"LocationConstraint": self.region}}
+                )
                 try:
                     self.client.create_bucket(Bucket=bucket, **where)
                 except ClientError as exc:

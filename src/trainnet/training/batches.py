@@ -25,7 +25,9 @@ class EncodedData:
     def batch(self, indices: torch.Tensor) -> dict[str, torch.Tensor]:
         labels = self.labels[indices]
         if self.kind == "image":
+            assert self.pixel_values is not None
             return {"pixel_values": self.pixel_values[indices], "labels": labels}
+        assert self.input_ids is not None
         rows = [self.input_ids[i] for i in indices.tolist()]
         width = max(len(r) for r in rows)
         ids = torch.full((len(rows), width), self.pad_token_id, dtype=torch.long)

@@ -56,8 +56,11 @@ def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path, keep
 
 def _evict_cached_bases(current: Path, keep: int) -> None:
     """`current` is <cache>/tasks/<task>/base: remove the other tasks' folders beyond the `keep` most recent."""
-    bases = sorted((p for p in current.parent.parent.glob(f"*/{current.name}") if p.is_dir()),
-                   key=lambda p: p.stat().st_mtime, reverse=True)
+    bases = sorted(
+        (p for p in current.parent.parent.glob(f"*/{current.name}") if p.is_dir()),
+        key=lambda p: p.stat().st_mtime,
+        reverse=True,
+    )
     for old in bases[keep:]:
         if old != current:
             shutil.rmtree(old.parent, ignore_errors=True)
@@ -124,20 +127,33 @@ def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset
         f"| {r['round']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['loss']:.4f} | {r['shards_used']} |"
         for r in metrics.get("rounds", [])
     )
-    auto = "AutoModelForSequenceClassification" if info.get("kind", "text") == "text" else "AutoModelForImageClassification"
+    auto = (
+        "AutoModelForSequenceClassification"
+        if info.get("kind", "text") == "text"
+        else "AutoModelForImageClassification"
+    )
     pre = "AutoTokenizer" if auto.endswith("SequenceClassification") else "AutoImageProcessor"
+    if info.get("pretrained"):
+        weights = "pretrained, from " + markdown_text(info.get("weights_source"))
+    else:
+        weights = "random init from config (no pretrained weights were available)" + warmup_line(info)
+    nan = float("nan")
+    final = (
+        f"accuracy {last.get('accuracy', nan):.4f}, macro-F1 {last.get('macro_f1', nan):.4f}, "
+        f"loss {last.get('loss', nan):.4f}"
+    )
     return f"""---
 library_name: transformers
 tags: [trainnet, federated-averaging, {model_type}]
 ---
 # {model_type} classifier trained with TrainNet
 
-Trained on {markdown_text(dataset_name)} with weighted federated averaging: {params.get('num_shards')} shards,
-{params.get('rounds')} round(s), {params.get('epochs')} local epoch(s) per round.
+Trained on {markdown_text(dataset_name)} with weighted federated averaging: {params.get("num_shards")} shards,
+{params.get("rounds")} round(s), {params.get("epochs")} local epoch(s) per round.
 
-- Initial weights: {'pretrained, from ' + markdown_text(info.get('weights_source')) if info.get('pretrained') else 'random init from config (no pretrained weights were available)' + warmup_line(info)}
-- Labels: {', '.join(map(markdown_text, label_names))}
-- Final evaluation on the held-out split: accuracy {last.get('accuracy', float('nan')):.4f}, macro-F1 {last.get('macro_f1', float('nan')):.4f}, loss {last.get('loss', float('nan')):.4f}
+- Initial weights: {weights}
+- Labels: {", ".join(map(markdown_text, label_names))}
+- Final evaluation on the held-out split: {final}
 
 | round | accuracy | macro-F1 | loss | shards averaged |
 |---|---|---|---|---|

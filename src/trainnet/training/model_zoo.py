@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from urllib.parse import urlparse
 
-from trainnet.llm import local_path
+from trainnet.models.sources import is_dir, local_path, looks_like_hub_id
 
 # Random-init text models are smaller than distilbert-base so that they learn within minutes on a CPU.
 RANDOM_INIT_DISTILBERT = {"n_layers": 2, "dim": 256, "hidden_dim": 1024, "n_heads": 4}
@@ -123,15 +123,11 @@ def local_weights(model_type: ModelType) -> Path | None:
 def check_base_model(base_model: str) -> None:
     """Cheap up-front check of a user's base_model: an existing directory, or something shaped like a hub id."""
     path = local_path(base_model)
-    try:
-        is_dir = path.is_dir()
-    except OSError:  # e.g. a name too long to be a path
-        is_dir = False
-    if is_dir:
+    if is_dir(path):
         if not (path / "config.json").is_file():
             raise ModelSourceError(f"base_model directory {base_model} has no config.json")
         return
-    if base_model.startswith(("/", ".", "~")) or base_model.count("/") > 1 or not base_model.strip() or len(base_model) > 200:
+    if not looks_like_hub_id(base_model):
         raise ModelSourceError(f"base_model {base_model!r} is neither a directory nor a Hugging Face model id")
 
 
@@ -213,12 +209,16 @@ def _random_distilbert(texts: list[str], labels: dict, overrides: dict):
     backend.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=special))
     cls_id, sep_id = backend.token_to_id("[CLS]"), backend.token_to_id("[SEP]")
     backend.post_processor = processors.TemplateProcessing(
-        single="[CLS] $A [SEP]", pair="[CLS] $A [SEP] $B:1 [SEP]:1", special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)]
+        single="[CLS] $A [SEP]",
+        pair="[CLS] $A [SEP] $B:1 [SEP]:1",
+        special_tokens=[("[CLS]", cls_id), ("[SEP]", sep_id)],
     )
     tokenizer = DistilBertTokenizer(tokenizer_object=backend, model_max_length=512)
     config = DistilBertConfig(
-        vocab_size=backend.get_vocab_size(), pad_token_id=backend.token_to_id("[PAD]"),
-        **{**RANDOM_INIT_DISTILBERT, **overrides}, **labels,
+        vocab_size=backend.get_vocab_size(),
+        pad_token_id=backend.token_to_id("[PAD]"),
+        **{**RANDOM_INIT_DISTILBERT, **overrides},
+        **labels,
     )
     return DistilBertForSequenceClassification(config), tokenizer
 

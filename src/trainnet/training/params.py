@@ -1,33 +1,51 @@
-"""Training hyper-parameters of a task, with defaults that train the docs' examples well in minutes on 2 CPU
-cores."""
+"""Training hyper-parameters of a task, declared once: the API's request schema, the CLI's `train` options and the
+workers all derive from `TrainingParams` (names, defaults, bounds and help)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
 
 
-@dataclass
-class TrainingParams:
+class TrainingParams(BaseModel):
     """Hyper-parameters shared by every shard of every round. `epochs` are local epochs per round."""
 
-    num_shards: int = field(default=2, metadata={"help": "shards the training split is cut into"})
-    rounds: int = field(default=2, metadata={
-        "help": "federated averaging rounds; 2-3 reach centralized accuracy (benchmarks, P2)"})
-    epochs: int = field(default=2, metadata={"help": "local epochs each shard trains per round"})
-    warmup_epochs: int = field(default=1, metadata={
-        "help": "random init only: epochs the initial model trains on all training rows before the shards copy it"})
-    learning_rate: float | None = field(default=None, metadata={"help": "AdamW learning rate; None: per model"})
-    batch_size: int = field(default=16, metadata={
-        "help": "examples per optimizer step; from pretrained weights, per step of the whole round (each shard "
-                "takes batch_size / num_shards)"})
-    weight_decay: float = field(default=0.01, metadata={"help": "AdamW weight decay"})
-    max_length: int = field(default=128, metadata={"help": "text: tokens kept per example"})
-    image_size: int | None = field(default=None, metadata={"help": "image: side in pixels; None: per model"})
-    eval_fraction: float = field(default=0.2, metadata={"help": "share of rows held out for evaluation"})
-    min_shard_fraction: float = field(default=0.5, metadata={"help": "share of rows a round needs to proceed"})
-    recalibrate_batchnorm: bool = field(default=True, metadata={"help": "re-estimate BN stats after averaging"})
-    seed: int = field(default=0, metadata={"help": "seed for splits, shuffling and init"})
-    model_config: dict = field(default_factory=dict, metadata={"help": "config overrides for a random init"})
+    # `model_config` is the API's name for config overrides, but pydantic reserves it: the field takes it as alias.
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
+
+    num_shards: int = Field(2, ge=1, description="shards the training split is cut into")
+    rounds: int = Field(2, ge=1, description="federated averaging rounds; 2-3 reach centralized accuracy (P2)")
+    epochs: int = Field(2, ge=1, description="local epochs each shard trains per round")
+    warmup_epochs: int = Field(
+        1,
+        ge=0,
+        description=(
+            "random init only: epochs the initial model trains on all training rows before the shards copy it; 0: none"
+        ),
+    )
+    learning_rate: float | None = Field(None, gt=0, le=1, description="AdamW learning rate; None: per model")
+    batch_size: int = Field(
+        16,
+        ge=1,
+        le=1024,
+        description=(
+            "examples per optimizer step; from pretrained weights, per step of the whole round (each shard takes "
+            "batch_size / num_shards)"
+        ),
+    )
+    weight_decay: float = Field(0.01, ge=0, le=1, description="AdamW weight decay")
+    max_length: int = Field(128, ge=8, le=4096, description="text: tokens kept per example")
+    image_size: int | None = Field(None, ge=8, le=1024, description="image: side in pixels; None: per model")
+    eval_fraction: float = Field(0.2, gt=0, lt=1, description="share of rows held out for evaluation")
+    min_shard_fraction: float = Field(0.5, gt=0, le=1, description="share of rows a round needs to proceed")
+    recalibrate_batchnorm: bool = Field(True, description="re-estimate BatchNorm statistics after averaging")
+    seed: int = Field(0, ge=0, le=2**31, description="seed for splits, shuffling and init")
+    config_overrides: dict[str, int | float | str | bool] = Field(
+        default_factory=dict,
+        alias="model_config",
+        description="config overrides for a random-init model (e.g. a tiny model for a smoke test)",
+    )
 
     def resolved_learning_rate(self, kind: str, pretrained: bool) -> float:
         if self.learning_rate is not None:
@@ -64,10 +82,17 @@ class TrainingParams:
     def resolved_image_size(self, pretrained: bool) -> int:
         return self.image_size or (160 if pretrained else 32)
 
-    def to_dict(self) -> dict:
-        return asdict(self)
+    def to_dict(self) -> dict[str, Any]:
+        return self.model_dump(by_alias=True)
 
     @classmethod
-    def from_dict(cls, data: dict) -> TrainingParams:
-        names = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in names})
+    def from_dict(cls, data: dict[str, Any]) -> TrainingParams:
+        """The parameters stored with a task (other keys stored beside them are ignored)."""
+        return cls.model_validate(data)
+
+    @classmethod
+    def help(cls, name: str) -> str:
+        """The help text of a parameter, with its default."""
+        field = cls.model_fields[name]
+        default = field.get_default(call_default_factory=True)
+        return f"{field.description} (default: {default})" if default not in (None, {}) else str(field.description)

@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Protocol
 
 from trainnet.data.examples import from_records
-from trainnet.jobs import PrepareJob, ShardJob, TaskLayout
+from trainnet.dispatch.messages import PrepareJob, ShardJob, TaskLayout
+from trainnet.models.device import training_device
 from trainnet.storage import Storage
 from trainnet.training.batches import encode
 from trainnet.training.model_io import TRAINNET_FILE, fetch_base, load_model, load_weights, save_weights
 from trainnet.training.model_zoo import build_initial_model, get_model_type
 from trainnet.training.params import TrainingParams
-from trainnet.training.shard_trainer import train_shard, training_device, warm_up
+from trainnet.training.shard_trainer import train_shard, warm_up
 
 log = logging.getLogger("trainnet.worker")
 
@@ -30,8 +31,9 @@ class NotWanted(Exception):
 
 
 class Reporter(Protocol):
-    def task_status(self, task_id: str, status: str, error: str | None = None,
-                    progress: float | None = None) -> None: ...
+    def task_status(
+        self, task_id: str, status: str, error: str | None = None, progress: float | None = None
+    ) -> None: ...
 
     def prepared(self, task_id: str, info: dict) -> None: ...
 
@@ -48,9 +50,12 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
     params = TrainingParams.from_dict(job.params)
     inputs, labels, used = training_rows(storage, bucket, layout, job.num_shards, len(job.label_names))
     model, preprocessor, info = build_initial_model(
-        get_model_type(job.model_type), job.label_names, inputs if job.kind == "text" else [],
-        base_model=job.base_model, image_size=params.resolved_image_size(pretrained=False),
-        config_overrides=params.model_config,
+        get_model_type(job.model_type),
+        job.label_names,
+        inputs if job.kind == "text" else [],
+        base_model=job.base_model,
+        image_size=params.resolved_image_size(pretrained=False),
+        config_overrides=params.config_overrides,
     )
     if job.kind == "image":
         size = params.resolved_image_size(info.pretrained)
@@ -91,12 +96,17 @@ def training_rows(storage: Storage, bucket: str, layout: TaskLayout, num_shards:
         try:
             shard_inputs, shard_labels = from_records(storage.get_bytes(bucket, layout.shard_data(index)))
         except (ValueError, KeyError, TypeError) as exc:
-            log.warning("task %s shard %d: unreadable data left out of the initial model (%s)", layout.task_id,
-                        index, exc)
+            log.warning(
+                "task %s shard %d: unreadable data left out of the initial model (%s)", layout.task_id, index, exc
+            )
             continue
         if not all(0 <= label < num_labels for label in shard_labels):
-            log.warning("task %s shard %d: labels outside the task's %d left out of the initial model",
-                        layout.task_id, index, num_labels)
+            log.warning(
+                "task %s shard %d: labels outside the task's %d left out of the initial model",
+                layout.task_id,
+                index,
+                num_labels,
+            )
             continue
         inputs += shard_inputs
         labels += shard_labels
@@ -125,21 +135,34 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
         now = time.monotonic()
         if step == 1 or step == total or now - last_report[0] >= 1.0:
             last_report[0] = now
-            if not reporter.shard(job.task_id, job.round, job.index, "running", progress=100.0 * step / total,
-                                  worker=worker, first_step=step == 1):
+            if not reporter.shard(
+                job.task_id,
+                job.round,
+                job.index,
+                "running",
+                progress=100.0 * step / total,
+                worker=worker,
+                first_step=step == 1,
+            ):
                 raise NotWanted
 
     try:
         result = train_shard(
-            model, data, epochs=params.epochs, learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
-            batch_size=params.shard_batch_size(job.pretrained), weight_decay=params.weight_decay,
-            seed=params.seed * 1000 + job.round * 100 + job.index, on_progress=on_progress,
+            model,
+            data,
+            epochs=params.epochs,
+            learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
+            batch_size=params.shard_batch_size(job.pretrained),
+            weight_decay=params.weight_decay,
+            seed=params.seed * 1000 + job.round * 100 + job.index,
+            on_progress=on_progress,
         )
     except NotWanted:  # e.g. the task hit its wall-time limit: free this worker within about a second
         log.info("%s: stopped, the task has ended or the round has moved on", tag)
         return None
     storage.put_bytes(bucket, layout.shard_weights(job.round, job.index), save_weights(result.state_dict))
     reporter.shard(job.task_id, job.round, job.index, "done", worker=worker, train_loss=result.train_loss)
-    log.info("%s: %d rows, %d steps, loss %.4f, %.1fs", tag, result.rows, result.steps, result.train_loss,
-             result.seconds)
+    log.info(
+        "%s: %d rows, %d steps, loss %.4f, %.1fs", tag, result.rows, result.steps, result.train_loss, result.seconds
+    )
     return result

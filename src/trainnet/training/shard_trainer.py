@@ -24,11 +24,6 @@ class ShardResult:
 ProgressCallback = Callable[[int, int, float], None]  # (step, total_steps, running loss)
 
 
-def training_device() -> torch.device:
-    """CUDA when this worker has a GPU, else the CPU (checked per job: CUDA is never touched at import)."""
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-
-
 def adamw(parameters, learning_rate: float, weight_decay: float = 0.01) -> torch.optim.AdamW:
     """AdamW with PyTorch's fused kernel: on CPU its step is ~40x faster than the default per-tensor loop
     (0.02 s vs 0.77 s for MiniLM's 22M parameters on one thread), which is most of a small model's step."""
@@ -70,8 +65,14 @@ def train_shard(
     return ShardResult(state, len(data), step, loss_sum / max(step, 1), time.perf_counter() - started)
 
 
-def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, kind: str, pretrained: bool,
-            on_progress: ProgressCallback | None = None) -> dict:
+def warm_up(
+    model: torch.nn.Module,
+    data: EncodedData,
+    params: TrainingParams,
+    kind: str,
+    pretrained: bool,
+    on_progress: ProgressCallback | None = None,
+) -> dict:
     """Train a random-init model on all training rows for the task's shared warm-up epochs
     (`TrainingParams.shared_warmup_epochs`, which callers check is not 0), before any shard copies it; returns
     what happened."""
@@ -85,8 +86,20 @@ def warm_up(model: torch.nn.Module, data: EncodedData, params: TrainingParams, k
             on_progress(step, total, loss)
 
     result = train_shard(
-        model, data, epochs, params.resolved_learning_rate(kind, pretrained), params.shard_batch_size(pretrained),
-        params.weight_decay, seed=params.seed * 1000 + 999, on_progress=progress,
+        model,
+        data,
+        epochs,
+        params.resolved_learning_rate(kind, pretrained),
+        params.shard_batch_size(pretrained),
+        params.weight_decay,
+        seed=params.seed * 1000 + 999,
+        on_progress=progress,
     )
-    return {"epochs": epochs, "rows": result.rows, "steps": result.steps, "train_loss": round(result.train_loss, 4),
-            "seconds": round(result.seconds, 3), "first_step_at": first_step_at[0] if first_step_at else None}
+    return {
+        "epochs": epochs,
+        "rows": result.rows,
+        "steps": result.steps,
+        "train_loss": round(result.train_loss, 4),
+        "seconds": round(result.seconds, 3),
+        "first_step_at": first_step_at[0] if first_step_at else None,
+    }

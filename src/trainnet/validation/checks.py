@@ -62,6 +62,7 @@ def record_problems(record: object, policy: ValidationPolicy) -> dict[str, str]:
     if problems:
         return {SCHEMA: "; ".join(problems)}
     failures = {}
+    assert isinstance(record, dict)  # schema_problems found none
     instruction, output = record["instruction"], record["output"]
     if claims_json(instruction, output):
         problem = json_problem(output)

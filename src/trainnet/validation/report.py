@@ -137,9 +137,7 @@ def _metrics(records: Sequence[object], checks: list[RecordCheck], with_referenc
         "failures_by_rule": by_rule,
         "mean_nearest_rouge_l": _mean([check.similarity.nearest_rouge_l for check in checks]),
         "mean_self_bleu": _mean([check.similarity.self_bleu for check in checks]),
-        "lengths_in_words": {
-            name: _length_stats(records, name) for name in ("instruction", "input", "output")
-        },
+        "lengths_in_words": {name: _length_stats(records, name) for name in ("instruction", "input", "output")},
     }
     if with_references:
         metrics["reference_copies"] = by_rule[COPIES_REFERENCE]
@@ -178,17 +176,26 @@ def _dataset_rules(records, checks, metrics, policy: ValidationPolicy, with_refe
     if with_references:
         copies = metrics["reference_copies"] / count
         rules.append(
-            rule("max_reference_copy_fraction", copies, policy.max_reference_copy_fraction,
-                 copies <= policy.max_reference_copy_fraction,
-                 f"{copies:.1%} of records copy a reference task (allowed {policy.max_reference_copy_fraction:.0%})",
-                 (COPIES_REFERENCE,))  # fmt: skip
+            rule(
+                "max_reference_copy_fraction",
+                copies,
+                policy.max_reference_copy_fraction,
+                copies <= policy.max_reference_copy_fraction,
+                f"{copies:.1%} of records copy a reference task (allowed {policy.max_reference_copy_fraction:.0%})",
+                (COPIES_REFERENCE,),
+            )  # fmt: skip
         )
     if policy.max_mean_self_bleu is not None:
         self_bleu = metrics["mean_self_bleu"]
         rules.append(
-            rule("max_mean_self_bleu", self_bleu, policy.max_mean_self_bleu, self_bleu <= policy.max_mean_self_bleu,
-                 f"mean self-BLEU is {self_bleu:.1f} (allowed {policy.max_mean_self_bleu})",
-                 DUPLICATE_RULES)  # fmt: skip
+            rule(
+                "max_mean_self_bleu",
+                self_bleu,
+                policy.max_mean_self_bleu,
+                self_bleu <= policy.max_mean_self_bleu,
+                f"mean self-BLEU is {self_bleu:.1f} (allowed {policy.max_mean_self_bleu})",
+                DUPLICATE_RULES,
+            )  # fmt: skip
         )
     return rules
 

@@ -18,8 +18,9 @@ class ApiClient:
     """The `Reporter` used by worker jobs. Transport errors and 5xx are retried with backoff for up to
     `give_up_after` seconds; the token is sent as a bearer header and never logged."""
 
-    def __init__(self, base_url: str, token: str, give_up_after: float = 600.0, timeout: float = 10.0,
-                 quiet: bool = False):
+    def __init__(
+        self, base_url: str, token: str, give_up_after: float = 600.0, timeout: float = 10.0, quiet: bool = False
+    ):
         self._client = httpx.Client(
             base_url=base_url.rstrip("/") + "/api", timeout=timeout, headers={"Authorization": f"Bearer {token}"}
         )
@@ -45,8 +46,7 @@ class ApiClient:
             time.sleep(delay)
             delay = min(delay * 2, 10.0)
 
-    def task_status(self, task_id: str, status: str, error: str | None = None,
-                    progress: float | None = None) -> None:
+    def task_status(self, task_id: str, status: str, error: str | None = None, progress: float | None = None) -> None:
         self.request("PATCH", f"/tasks/{task_id}/status", {"status": status, "error": error, "progress": progress})
 
     def prepared(self, task_id: str, info: dict) -> None:

@@ -5,10 +5,14 @@ from __future__ import annotations
 
 from celery import Celery
 
-from trainnet.jobs import FINALIZE_ROUND_TASK, PREPARE_TASK, TRAIN_SHARD_TASK
+from trainnet.dispatch.messages import (
+    CPU_QUEUE,
+    FINE_TUNE_LORA_TASK,
+    GENERATE_DATASET_TASK,
+    GPU_QUEUE,
+    VALIDATE_DATASET_TASK,
+)
 from trainnet.settings import Settings, get_settings
-
-CPU_QUEUE, GPU_QUEUE = "cpu_queue", "gpu_queue"
 
 
 def make_celery(settings: Settings) -> Celery:
@@ -43,9 +47,11 @@ def make_celery(settings: Settings) -> Celery:
         task_serializer="json",
         accept_content=["json"],
         task_default_queue=CPU_QUEUE,
-        task_routes={"trainnet.generate_dataset_task": {"queue": CPU_QUEUE},
-                     "trainnet.validate_dataset_task": {"queue": CPU_QUEUE},
-                     "trainnet.fine_tune_lora_task": {"queue": GPU_QUEUE}},
+        task_routes={
+            GENERATE_DATASET_TASK: {"queue": CPU_QUEUE},
+            VALIDATE_DATASET_TASK: {"queue": CPU_QUEUE},
+            FINE_TUNE_LORA_TASK: {"queue": GPU_QUEUE},
+        },
         broker_transport_options=transport_options,
         broker_connection_retry_on_startup=True,
         broker_connection_max_retries=None,
@@ -58,4 +64,3 @@ def make_celery(settings: Settings) -> Celery:
 
 
 app = make_celery(get_settings())
-TASK_NAMES = (PREPARE_TASK, TRAIN_SHARD_TASK, FINALIZE_ROUND_TASK)

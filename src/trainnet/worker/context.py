@@ -3,6 +3,7 @@ jobs it is running (sent in heartbeats so the coordinator knows what is alive)."
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import socket
@@ -36,8 +37,12 @@ class WorkerContext:
 
     @cached_property
     def buckets(self) -> dict:
-        return {"artifacts": self.settings.artifacts_bucket, "models": self.settings.models_bucket,
-                "datasets": self.settings.datasets_bucket, "lora": self.settings.lora_bucket}
+        return {
+            "artifacts": self.settings.artifacts_bucket,
+            "models": self.settings.models_bucket,
+            "datasets": self.settings.datasets_bucket,
+            "lora": self.settings.lora_bucket,
+        }
 
     @contextmanager
     def running(self, job: str):
@@ -52,12 +57,16 @@ class WorkerContext:
     def snapshot(self) -> dict:
         with self._lock:
             jobs = list(self.jobs)
-        return {"name": self.name, "hostname": socket.gethostname(), "pid": os.getpid(),
-                "queues": self.queues, "jobs": jobs}
+        return {
+            "name": self.name,
+            "hostname": socket.gethostname(),
+            "pid": os.getpid(),
+            "queues": self.queues,
+            "jobs": jobs,
+        }
 
     def start_heartbeat(self) -> None:
-        client = ApiClient(self.settings.api_url, self.settings.resolved_worker_token(), give_up_after=2.0,
-                           quiet=True)
+        client = ApiClient(self.settings.api_url, self.settings.resolved_worker_token(), give_up_after=2.0, quiet=True)
 
         def beat():
             while not self._stop.is_set():
@@ -71,10 +80,8 @@ class WorkerContext:
 
     def stop_heartbeat(self) -> None:
         self._stop.set()
-        try:
+        with contextlib.suppress(Exception):
             ApiClient(self.settings.api_url, self.settings.resolved_worker_token(), give_up_after=1.0).leave(self.name)
-        except Exception:
-            pass
 
 
 context = WorkerContext()

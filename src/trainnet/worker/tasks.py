@@ -7,15 +7,27 @@ import logging
 from celery import signals
 
 from trainnet.data.parsing import DatasetError
-from trainnet.federated.coordinator import job_key
+from trainnet.dispatch.messages import (
+    DISCARD_ROUND_WEIGHTS_TASK,
+    FINALIZE_ROUND_TASK,
+    FINE_TUNE_LORA_TASK,
+    GENERATE_DATASET_TASK,
+    PREPARE_TASK,
+    TRAIN_SHARD_TASK,
+    VALIDATE_DATASET_TASK,
+    DiscardJob,
+    GenerateJob,
+    LoraJobSpec,
+    PrepareJob,
+    RoundJob,
+    ShardJob,
+    TaskLayout,
+    ValidateJob,
+)
+from trainnet.dispatch.policy import job_key
 from trainnet.federated.finalizer import finalize_round
 from trainnet.generate.runner import run_generation
 from trainnet.generate.seeds import SeedFileError
-from trainnet.jobs import (
-    DISCARD_ROUND_WEIGHTS_TASK, FINALIZE_ROUND_TASK, FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, PREPARE_TASK,
-    TRAIN_SHARD_TASK, VALIDATE_DATASET_TASK, DiscardJob, GenerateJob, LoraJobSpec, PrepareJob, RoundJob, ShardJob,
-    TaskLayout, ValidateJob,
-)
 from trainnet.lora.runner import run_lora_job
 from trainnet.training.model_zoo import ModelSourceError
 from trainnet.training.runner import prepare, run_shard
@@ -32,8 +44,10 @@ def _retry_or_fail(task, exc: Exception, fail) -> None:
     """Transient errors are retried with exponential backoff; permanent ones, or the last retry, report."""
     retries = context.settings.shard_max_retries
     if not isinstance(exc, PERMANENT) and task.request.retries < retries:
-        log.warning("%s failed (%s: %s); retry %d/%d", task.name, type(exc).__name__, exc, task.request.retries + 1, retries)
-        raise task.retry(exc=exc, countdown=min(2 ** task.request.retries, 30))
+        log.warning(
+            "%s failed (%s: %s); retry %d/%d", task.name, type(exc).__name__, exc, task.request.retries + 1, retries
+        )
+        raise task.retry(exc=exc, countdown=min(2**task.request.retries, 30))
     log.exception("%s failed permanently", task.name)
     fail(f"{type(exc).__name__}: {exc}")
 
@@ -53,11 +67,22 @@ def train_shard_task(self, job: dict) -> None:
     spec = ShardJob(**job)
     with context.running(job_key("train_shard", spec.task_id, spec.round, spec.index)):
         try:
-            run_shard(spec, context.storage, context.settings.artifacts_bucket, context.api,
-                      context.settings.cache_dir, context.name)
+            run_shard(
+                spec,
+                context.storage,
+                context.settings.artifacts_bucket,
+                context.api,
+                context.settings.cache_dir,
+                context.name,
+            )
         except Exception as exc:
-            _retry_or_fail(self, exc, lambda reason: context.api.shard(
-                spec.task_id, spec.round, spec.index, "failed", error=reason, worker=context.name))
+            _retry_or_fail(
+                self,
+                exc,
+                lambda reason: context.api.shard(
+                    spec.task_id, spec.round, spec.index, "failed", error=reason, worker=context.name
+                ),
+            )
 
 
 @app.task(name=FINALIZE_ROUND_TASK, bind=True)
@@ -84,8 +109,9 @@ def generate_dataset_task(self, seed_dataset_id: str, job: dict) -> None:
     spec = GenerateJob(**job)
     with context.running(job_key("generate", spec.dataset_id)):
         try:
-            run_generation(spec, context.storage, context.settings.datasets_bucket, context.api,
-                           context.settings.cache_dir)
+            run_generation(
+                spec, context.storage, context.settings.datasets_bucket, context.api, context.settings.cache_dir
+            )
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.dataset(spec.dataset_id, "error", error=reason))
 
@@ -107,8 +133,14 @@ def fine_tune_lora_task(self, dataset_id: str, base_model: str, job: dict) -> No
     spec = LoraJobSpec(**job)
     with context.running(job_key("lora", spec.job_id)):
         try:
-            run_lora_job(spec, context.storage, context.buckets, context.api, context.settings.sqlalchemy_url,
-                         context.settings.cache_dir)
+            run_lora_job(
+                spec,
+                context.storage,
+                context.buckets,
+                context.api,
+                context.settings.sqlalchemy_url,
+                context.settings.cache_dir,
+            )
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.lora(spec.job_id, "error", error=reason))
 

@@ -2,7 +2,7 @@ import type { ModelKind } from "../api/types";
 import { CodeSnippet } from "./CodeSnippet";
 
 /** Python that loads the downloaded zip with transformers, for the task's kind of model. */
-export function loadModelSnippet(kind: ModelKind): string {
+function loadModelSnippet(kind: ModelKind): string {
   const unzip = `zip_path = "model.zip"  # the file you downloaded
 zipfile.ZipFile(zip_path).extractall("model")`;
   if (kind === "image") {

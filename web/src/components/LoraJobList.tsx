@@ -1,7 +1,8 @@
 import type { LoraJob } from "../api/types";
 import { formatDateTime, formatRelative } from "../lib/format";
 import { finishedTrials, loraProgress } from "../lib/lora";
-import { ProgressBar, statusTone } from "./ProgressBar";
+import { statusTone } from "../lib/progress";
+import { ProgressBar } from "./ProgressBar";
 import { RowLink } from "./RowLink";
 import { StatusBadge } from "./StatusBadge";
 

@@ -2,7 +2,8 @@ import { render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { makeRounds } from "../test/fixtures";
-import { MetricsChart, lossAxisMax } from "./MetricsChart";
+import { lossAxisMax } from "../lib/chart";
+import { MetricsChart } from "./MetricsChart";
 
 describe("MetricsChart", () => {
   it("draws one accuracy point and one loss point per evaluated round", () => {

@@ -2,6 +2,7 @@ import { useId, useRef } from "react";
 
 import type { RoundState } from "../api/types";
 import { useElementWidth } from "../hooks/useElementWidth";
+import { lossAxisMax } from "../lib/chart";
 
 /** Drawn at the element's real width (so labels keep their size on a phone), at a fixed height (no jump). */
 const DEFAULT_WIDTH = 560;
@@ -15,15 +16,6 @@ interface Point {
   x: number;
   y: number;
   value: number;
-}
-
-/** A loss axis that ends on a round number a little above the largest loss. */
-export function lossAxisMax(losses: number[]): number {
-  const largest = Math.max(0, ...losses);
-  if (largest === 0) return 1;
-  const magnitude = 10 ** Math.floor(Math.log10(largest));
-  const step = magnitude / 2;
-  return Number((Math.ceil((largest * 1.05) / step) * step).toPrecision(12));
 }
 
 interface MetricsChartProps {

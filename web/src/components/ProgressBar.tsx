@@ -1,25 +1,19 @@
 import { clampPercent } from "../lib/format";
+import type { ProgressTone } from "../lib/progress";
 
-const TONES = {
+const TONES: Record<ProgressTone, string> = {
   indigo: "bg-indigo-600",
   emerald: "bg-emerald-600",
   red: "bg-red-500",
   slate: "bg-slate-400",
 };
 
-type Tone = keyof typeof TONES;
-
-/** The bar's colour for a job in `status`: red once it failed, green once done. */
-export function statusTone(status: string): Tone {
-  return status === "error" ? "red" : status === "done" ? "emerald" : "indigo";
-}
-
 interface ProgressBarProps {
   /** 0..100 */
   value: number;
   label: string;
   testId?: string;
-  tone?: Tone;
+  tone?: ProgressTone;
   size?: "sm" | "md";
   showValue?: boolean;
 }

@@ -10,7 +10,7 @@ const BLUE = "bg-blue-100 text-blue-800 ring-blue-300";
 const EMERALD = "bg-emerald-100 text-emerald-800 ring-emerald-300";
 const RED = "bg-red-100 text-red-800 ring-red-300";
 
-export const STATUS_STYLES: Record<string, string> = {
+const STATUS_STYLES: Record<string, string> = {
   pending: SLATE,
   queued: AMBER,
   running: BLUE,

@@ -2,7 +2,8 @@ import { render, screen, within } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 
 import { makeReport } from "../test/fixtures";
-import { ValidationSummary, validationFigures } from "./ValidationSummary";
+import { validationFigures } from "../lib/validation";
+import { ValidationSummary } from "./ValidationSummary";
 
 describe("validationFigures", () => {
   it("keeps the API's numbers: counts, JSON failures, ROUGE-L to 3 places and BLEU to 1", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 
-import { INITIAL_GENERATE_VALUES, parseGenerateForm } from "./GenerateForm";
-import { INITIAL_LORA_VALUES, parseLoraForm } from "./LoraForm";
+import { INITIAL_GENERATE_VALUES, parseGenerateForm } from "../lib/generateForm";
+import { INITIAL_LORA_VALUES, parseLoraForm } from "../lib/loraForm";
 
 describe("parseGenerateForm", () => {
   it("sends the count and teacher, and only the settings the user filled", () => {

@@ -9,7 +9,7 @@ import { DownloadLink } from "../components/DownloadLink";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
-import { ProgressBar, statusTone } from "../components/ProgressBar";
+import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
 import { TrialsTable } from "../components/TrialsTable";
 import { useNow } from "../hooks/useNow";
@@ -17,6 +17,7 @@ import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { formatDateTime, formatNumber, formatRelative } from "../lib/format";
 import { adapterSnippet, finishedTrials, formatLearningRate, loraProgress } from "../lib/lora";
+import { statusTone } from "../lib/progress";
 
 /** A trial on a small model takes seconds: refresh often while the search runs. */
 export const LORA_REFRESH_MS = 2000;

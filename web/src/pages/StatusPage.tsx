@@ -10,7 +10,7 @@ import { Field } from "../components/Field";
 import { LoadModelSnippet } from "../components/LoadModelSnippet";
 import { MetricsChart } from "../components/MetricsChart";
 import { MetricsTable } from "../components/MetricsTable";
-import { ProgressBar, statusTone } from "../components/ProgressBar";
+import { ProgressBar } from "../components/ProgressBar";
 import { ShardProgress } from "../components/ShardProgress";
 import { StatusBadge } from "../components/StatusBadge";
 import { useNow } from "../hooks/useNow";
@@ -18,6 +18,7 @@ import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { errorStatus } from "../lib/errors";
 import { formatDateTime, formatRelative, plural } from "../lib/format";
+import { statusTone } from "../lib/progress";
 
 export const REFRESH_MS = 5000;
 

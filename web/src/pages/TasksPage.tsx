@@ -4,13 +4,14 @@ import { listTasks } from "../api/client";
 import { TERMINAL_STATUSES, type TaskSummary } from "../api/types";
 import { ErrorMessage } from "../components/ErrorMessage";
 import { ListSkeleton } from "../components/ListSkeleton";
-import { ProgressBar, statusTone } from "../components/ProgressBar";
+import { ProgressBar } from "../components/ProgressBar";
 import { RowLink } from "../components/RowLink";
 import { StatusBadge } from "../components/StatusBadge";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { formatDateTime, formatRelative } from "../lib/format";
+import { statusTone } from "../lib/progress";
 
 const anyRunning = (tasks: TaskSummary[]) => tasks.some((task) => !TERMINAL_STATUSES.includes(task.status));
 

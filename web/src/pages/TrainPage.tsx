@@ -3,17 +3,20 @@ import { useNavigate } from "react-router";
 
 import { listModelTypes, startTraining } from "../api/client";
 import type { Dataset, ModelType, TrainRequest } from "../api/types";
-import { AdvancedOptions, EMPTY_ADVANCED, parseAdvanced, type AdvancedValues } from "../components/AdvancedOptions";
+import { AdvancedOptions } from "../components/AdvancedOptions";
 import { Card } from "../components/Card";
-import { ColumnMapping, mappingProblem, requiredRoles, type ColumnChoice } from "../components/ColumnMapping";
+import { ColumnMapping } from "../components/ColumnMapping";
 import { DatasetPreview } from "../components/DatasetPreview";
 import { DatasetUpload } from "../components/DatasetUpload";
 import { ErrorMessage } from "../components/ErrorMessage";
-import { ModelSelector, suggestModel } from "../components/ModelSelector";
+import { ModelSelector } from "../components/ModelSelector";
 import { SubmitRow } from "../components/SubmitRow";
 import { useDatasetUpload } from "../hooks/useDatasetUpload";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { useSubmit } from "../hooks/useSubmit";
+import { EMPTY_ADVANCED, parseAdvanced, type AdvancedValues } from "../lib/advancedOptions";
+import { mappingProblem, requiredRoles, type ColumnChoice } from "../lib/columns";
+import { suggestModel } from "../lib/models";
 
 type ModelsState = { phase: "loading" } | { phase: "ready"; models: ModelType[] } | { phase: "failed"; error: unknown };
 
@@ -40,8 +43,8 @@ export function TrainPage() {
     setEditingColumns(false);
   });
 
-  const loadModels = useCallback((signal?: AbortSignal) => {
-    setModels({ phase: "loading" });
+  // The state starts as "loading", so only a retry needs to set it back before fetching again.
+  const fetchModels = useCallback((signal?: AbortSignal) => {
     listModelTypes({ signal })
       .then((list) => setModels({ phase: "ready", models: list }))
       .catch((error) => {
@@ -51,9 +54,14 @@ export function TrainPage() {
 
   useEffect(() => {
     const controller = new AbortController();
-    loadModels(controller.signal);
+    fetchModels(controller.signal);
     return () => controller.abort();
-  }, [loadModels]);
+  }, [fetchModels]);
+
+  function retryModels() {
+    setModels({ phase: "loading" });
+    fetchModels();
+  }
 
   const modelList = models.phase === "ready" ? models.models : [];
   const dataset = upload.phase === "ready" ? upload.dataset : null;
@@ -122,7 +130,7 @@ export function TrainPage() {
             <ErrorMessage error={models.error} title="Could not load the model types" testId="models-error" />
             <button
               type="button"
-              onClick={() => loadModels()}
+              onClick={retryModels}
               className="rounded-md border border-slate-300 px-3 py-1.5 text-sm font-medium text-slate-700 hover:bg-slate-50"
             >
               Try again

@@ -14,11 +14,10 @@ from trainnet.data.examples import summarize
 from trainnet.data.parsing import DatasetError, detect_format, parse_table
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, new_id, utcnow
-from trainnet.factory_sweep import record_dispatch
-from trainnet.federated.coordinator import Dispatch
+from trainnet.factory import jobs
 from trainnet.generate.seeds import SeedFileError, load_seed_tasks
 from trainnet.generate.self_instruct import GenerationConfig
-from trainnet.jobs import GENERATE_DATASET_TASK, VALIDATE_DATASET_TASK, GenerateJob, StoredFile, ValidateJob
+from trainnet.generate.teachers import teacher_spec
 from trainnet.status import DatasetStatus, IllegalTransition, advance
 from trainnet.validation.policy import ValidationPolicy
 
@@ -29,9 +28,19 @@ log = logging.getLogger("trainnet.api")
 def dataset_out(ds: Dataset) -> DatasetOut:
     summary = ds.summary or {}
     return DatasetOut(
-        dataset_id=ds.id, url=f"/api/datasets/{ds.id}/download", name=ds.name, format=ds.format, status=ds.status,
-        rows=ds.rows, columns=ds.columns or [], seed_dataset_id=ds.seed_dataset_id, progress=ds.progress,
-        metrics=ds.metrics, report=ds.report, error=ds.error, created_at=ds.created_at,
+        dataset_id=ds.id,
+        url=f"/api/datasets/{ds.id}/download",
+        name=ds.name,
+        format=ds.format,
+        status=ds.status,
+        rows=ds.rows,
+        columns=ds.columns or [],
+        seed_dataset_id=ds.seed_dataset_id,
+        progress=ds.progress,
+        metrics=ds.metrics,
+        report=ds.report,
+        error=ds.error,
+        created_at=ds.created_at,
         **{k: summary.get(k) for k in ("kind", "label_column", "text_column", "image_column", "label_counts")},
         preview=summary.get("preview") or [],
     )
@@ -59,15 +68,28 @@ def store_dataset(content: bytes, name: str, settings, storage) -> DatasetOut:
     except DatasetError as exc:
         raise HTTPException(415, str(exc)) from None
     try:
-        table = parse_table(content, name, settings.max_columns, allow_nested=True,
-                            max_cell_chars=settings.max_cell_chars, max_rows=settings.max_rows)
+        table = parse_table(
+            content,
+            name,
+            settings.max_columns,
+            allow_nested=True,
+            max_cell_chars=settings.max_cell_chars,
+            max_rows=settings.max_rows,
+        )
         summary = summarize(table)
         if summary["kind"] == "instructions":
             load_seed_tasks(content, name)
     except (DatasetError, SeedFileError) as exc:
         raise HTTPException(422, str(exc)) from None
-    dataset = Dataset(id=new_id("ds"), name=name, format=fmt, rows=len(table), columns=table.columns,
-                      summary=summary, size_bytes=len(content))
+    dataset = Dataset(
+        id=new_id("ds"),
+        name=name,
+        format=fmt,
+        rows=len(table),
+        columns=table.columns,
+        summary=summary,
+        size_bytes=len(content),
+    )
     dataset.storage_key = f"{dataset.id}/data.{fmt}"
     storage.put_bytes(settings.datasets_bucket, dataset.storage_key, content)
     try:
@@ -105,11 +127,16 @@ def read_dataset(dataset_id: Id, session: SessionDep) -> DatasetOut:
 def download_dataset(dataset_id: Id, session: SessionDep, storage: StorageDep, settings: SettingsDep):
     dataset = get_dataset(session, dataset_id)
     if not dataset.storage_key or not storage.exists(settings.datasets_bucket, dataset.storage_key):
-        raise HTTPException(409 if dataset.status != "DELETED" else 410, f"dataset {dataset_id} has no data stored")
+        raise HTTPException(
+            409 if dataset.status != DatasetStatus.DELETED else 410, f"dataset {dataset_id} has no data stored"
+        )
     media = {"csv": "text/csv", "json": "application/json", "jsonl": "application/x-ndjson"}[dataset.format]
     filename = f"{dataset.id}.{dataset.format}"
-    return StreamingResponse(storage.open_stream(settings.datasets_bucket, dataset.storage_key), media_type=media,
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return StreamingResponse(
+        storage.open_stream(settings.datasets_bucket, dataset.storage_key),
+        media_type=media,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
 
 
 def describe_stored(dataset: Dataset, storage, settings) -> None:
@@ -124,17 +151,16 @@ def describe_stored(dataset: Dataset, storage, settings) -> None:
     dataset.summary = {**(dataset.summary or {}), **summarize(table)}
 
 
-def stored_file(dataset: Dataset) -> StoredFile:
-    return StoredFile(key=dataset.storage_key, name=f"data.{dataset.format}")
-
-
 def require_data(dataset: Dataset, storage, settings) -> None:
     """409 unless the dataset's data is complete and stored (not being generated, deleted or never written)."""
     busy = (DatasetStatus.DELETED, DatasetStatus.GENERATING, DatasetStatus.VALIDATING)
     if not dataset.storage_key or dataset.status in busy:
         wait = dataset.status in (DatasetStatus.GENERATING, DatasetStatus.VALIDATING)
-        raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: "
-                                 + ("wait until that job ends" if wait else "it has no data to use"))
+        raise HTTPException(
+            409,
+            f"dataset {dataset.id} is {dataset.status}: "
+            + ("wait until that job ends" if wait else "it has no data to use"),
+        )
     if not storage.exists(settings.datasets_bucket, dataset.storage_key):
         raise HTTPException(409, f"dataset {dataset.id} has no data stored ({dataset.status})")
 
@@ -148,44 +174,40 @@ def _config_errors(cls, values: dict) -> str | None:
 
 
 @router.post("/{dataset_id}/generate", status_code=202)
-def generate_dataset(dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep,
-                     storage: StorageDep):
+def generate_dataset(
+    dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep, storage: StorageDep
+):
     """Generate a new instruction dataset from this seed dataset with a teacher LLM (self-instruct)."""
     if req.num_examples > settings.max_generated_examples:
-        raise HTTPException(422, f"num_examples={req.num_examples} is above the limit of {settings.max_generated_examples}")
-    if req.teacher == "openai" and not (settings.teacher_base_url and settings.teacher_model):
-        raise HTTPException(422, "teacher 'openai' needs TEACHER_BASE_URL and TEACHER_MODEL set on the server")
+        raise HTTPException(
+            422, f"num_examples={req.num_examples} is above the limit of {settings.max_generated_examples}"
+        )
     config = {**req.params, "num_examples": req.num_examples}
     if problem := _config_errors(GenerationConfig, config):
         raise HTTPException(422, f"invalid generation params: {problem}")
-    if req.teacher == "openai":
-        teacher = {"kind": "openai", "base_url": settings.teacher_base_url, "model": settings.teacher_model,
-                   "api_key": settings.teacher_api_key or "none", "concurrency": settings.teacher_concurrency}
-    else:
-        teacher = {"kind": "local", "model": settings.teacher_local_model}
+    try:
+        teacher = teacher_spec(req.teacher, settings)
+    except ValueError as exc:
+        raise HTTPException(422, f"{exc} on the server") from None
     with session_scope(settings.sqlalchemy_url) as session:
         seed = get_dataset(session, dataset_id)
         require_data(seed, storage, settings)
         if (seed.summary or {}).get("kind") != "instructions":
-            raise HTTPException(422, f"dataset {dataset_id} has no 'instruction' column: upload seed tasks "
-                                     "(instruction, optional input, output; or self-instruct's instances format)")
-        dataset = Dataset(id=new_id("ds"), name=f"generated from {seed.name}", format="jsonl",
-                          status=DatasetStatus.GENERATING, seed_dataset_id=seed.id,
-                          params={"teacher": req.teacher, **config}, summary={"kind": "instructions"})
-        dataset.storage_key = f"{dataset.id}/data.jsonl"
-        job = GenerateJob(dataset_id=dataset.id, seed=stored_file(seed), output_key=dataset.storage_key,
-                          teacher=teacher, config=config)
+            raise HTTPException(
+                422,
+                f"dataset {dataset_id} has no 'instruction' column: upload seed tasks "
+                "(instruction, optional input, output; or self-instruct's instances format)",
+            )
+        dataset, dispatch = jobs.start_generation(seed, req.teacher, teacher, config)
         session.add(dataset)
-        dispatch = record_dispatch(dataset, Dispatch(GENERATE_DATASET_TASK, {"seed_dataset_id": seed.id,
-                                                                             "job": job.model_dump()},
-                                                     "cpu_queue", as_kwargs=True))
     dispatcher.send([dispatch])
     return {"dataset_id": dataset.id, "status": DatasetStatus.GENERATING}
 
 
 @router.post("/{dataset_id}/validate", status_code=202)
-def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep, dispatcher: DispatcherDep,
-                     storage: StorageDep):
+def validate_dataset(
+    dataset_id: Id, req: ValidateRequest, settings: SettingsDep, dispatcher: DispatcherDep, storage: StorageDep
+):
     """Score an instruction dataset and mark it READY_FOR_FINE_TUNING or DELETED."""
     if problem := _config_errors(ValidationPolicy, req.policy):
         raise HTTPException(422, f"invalid validation policy: {problem}")
@@ -200,11 +222,7 @@ def validate_dataset(dataset_id: Id, req: ValidateRequest, settings: SettingsDep
             raise HTTPException(409, str(exc)) from None
         dataset.error = None
         seed = session.get(Dataset, dataset.seed_dataset_id) if dataset.seed_dataset_id else None
-        references = stored_file(seed) if seed is not None and seed.storage_key and seed.status != "DELETED" else None
-        job = ValidateJob(dataset_id=dataset.id, data=stored_file(dataset), references=references, policy=req.policy)
-        dispatch = record_dispatch(dataset, Dispatch(VALIDATE_DATASET_TASK, {"dataset_id": dataset.id,
-                                                                             "job": job.model_dump()},
-                                                     "cpu_queue", as_kwargs=True))
+        dispatch = jobs.start_validation(dataset, seed, req.policy)
     dispatcher.send([dispatch])
     return {"dataset_id": dataset.id, "status": DatasetStatus.VALIDATING}
 

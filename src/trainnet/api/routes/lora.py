@@ -10,15 +10,13 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
-from trainnet.api.routes.datasets import get_dataset, stored_file
+from trainnet.api.routes.datasets import get_dataset
 from trainnet.api.schemas import Id, LoraJobCreated, LoraJobOut, LoraReport, LoraRequest, Proceed
 from trainnet.db.session import session_scope
-from trainnet.db.tables import LoraJob, new_id, utcnow
-from trainnet.factory_sweep import record_dispatch
-from trainnet.federated.coordinator import Dispatch
-from trainnet.jobs import FINE_TUNE_LORA_TASK, LoraJobSpec
-from trainnet.llm import resolve_causal_lm
+from trainnet.db.tables import LoraJob, utcnow
+from trainnet.factory import jobs
 from trainnet.lora.lora_tuning_config import LoraTuningConfig
+from trainnet.models.llm import resolve_causal_lm
 from trainnet.status import DatasetStatus, IllegalTransition, LoraJobStatus, advance
 
 router = APIRouter(prefix="/lora", tags=["lora"])
@@ -26,8 +24,15 @@ router = APIRouter(prefix="/lora", tags=["lora"])
 
 def lora_out(job: LoraJob) -> LoraJobOut:
     return LoraJobOut(
-        job_id=job.id, status=job.status, dataset_id=job.dataset_id, base_model=job.base_model, n_trials=job.n_trials,
-        trials=job.trials or [], best_trial=job.best_trial, error=job.error, created_at=job.created_at,
+        job_id=job.id,
+        status=job.status,
+        dataset_id=job.dataset_id,
+        base_model=job.base_model,
+        n_trials=job.n_trials,
+        trials=job.trials or [],
+        best_trial=job.best_trial,
+        error=job.error,
+        created_at=job.created_at,
         updated_at=job.updated_at,
         download_url=f"/api/lora/{job.id}/download_adapter" if job.status == LoraJobStatus.DONE else None,
     )
@@ -49,24 +54,23 @@ def start_lora(req: LoraRequest, settings: SettingsDep, dispatcher: DispatcherDe
     base_model = req.base_model or settings.lora_model_name
     try:
         resolve_causal_lm(base_model)
-        config = LoraTuningConfig.from_overrides({**settings.lora_overrides(), **req.params,
-                                                  "model_name": base_model, "n_trials": n_trials})
+        config = LoraTuningConfig.from_overrides(
+            {**settings.lora_overrides(), **req.params, "model_name": base_model, "n_trials": n_trials}
+        )
     except ValueError as exc:
         raise HTTPException(422, str(exc)) from None
     with session_scope(settings.sqlalchemy_url) as session:
         dataset = get_dataset(session, req.dataset_id)
         if dataset.status != DatasetStatus.READY_FOR_FINE_TUNING:
-            raise HTTPException(409, f"dataset {dataset.id} is {dataset.status}: LoRA needs a dataset validated as "
-                                     "READY_FOR_FINE_TUNING (POST /api/datasets/{id}/validate)")
-        job = LoraJob(id=new_id("lora"), dataset_id=dataset.id, base_model=base_model, n_trials=n_trials,
-                      params={**settings.lora_overrides(), **req.params})
-        spec = LoraJobSpec(job_id=job.id, dataset_id=dataset.id, data=stored_file(dataset), base_model=base_model,
-                           n_trials=config.n_trials, config=job.params)
+            raise HTTPException(
+                409,
+                f"dataset {dataset.id} is {dataset.status}: LoRA needs a dataset validated as "
+                "READY_FOR_FINE_TUNING (POST /api/datasets/{id}/validate)",
+            )
+        job, dispatch = jobs.start_lora(
+            dataset, base_model, config.n_trials, {**settings.lora_overrides(), **req.params}
+        )
         session.add(job)
-        dispatch = record_dispatch(job, Dispatch(FINE_TUNE_LORA_TASK, {"dataset_id": spec.dataset_id,
-                                                                       "base_model": base_model,
-                                                                       "job": spec.model_dump()},
-                                                 "gpu_queue", as_kwargs=True))
     dispatcher.send([dispatch])
     return LoraJobCreated(job_id=job.id, status=job.status)
 
@@ -91,10 +95,13 @@ def download_adapter(job_id: Id, session: SessionDep, storage: StorageDep, setti
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for key in storage.list(settings.lora_bucket, job.adapter_prefix):
-            archive.writestr(key[len(job.adapter_prefix):], storage.get_bytes(settings.lora_bucket, key))
+            archive.writestr(key[len(job.adapter_prefix) :], storage.get_bytes(settings.lora_bucket, key))
     buffer.seek(0)
-    return StreamingResponse(buffer, media_type="application/zip",
-                             headers={"Content-Disposition": f'attachment; filename="{job_id}-adapter.zip"'})
+    return StreamingResponse(
+        buffer,
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{job_id}-adapter.zip"'},
+    )
 
 
 @router.put("/{job_id}", response_model=Proceed, dependencies=[WorkerAuth])

@@ -14,8 +14,15 @@ router = APIRouter(tags=["models"])
 
 
 def model_out(m: Model) -> ModelOut:
-    return ModelOut(model_id=m.id, task_id=m.task_id, model_type=m.model_type, metrics=m.metrics, size=m.size_bytes,
-                    created_at=m.created_at, download_url=f"/api/tasks/{m.task_id}/download_model")
+    return ModelOut(
+        model_id=m.id,
+        task_id=m.task_id,
+        model_type=m.model_type,
+        metrics=m.metrics,
+        size=m.size_bytes,
+        created_at=m.created_at,
+        download_url=f"/api/tasks/{m.task_id}/download_model",
+    )
 
 
 @router.get("/models", response_model=list[ModelOut])
@@ -34,5 +41,13 @@ def read_model(model_id: Id, session: SessionDep) -> ModelOut:
 
 @router.get("/model_types", response_model=list[ModelTypeOut])
 def list_model_types() -> list[ModelTypeOut]:
-    return [ModelTypeOut(model_type=m.name, kind=m.kind, description=m.description, default_source=m.default_source,
-                         pretrained_available=local_weights(m) is not None) for m in MODEL_TYPES.values()]
+    return [
+        ModelTypeOut(
+            model_type=m.name,
+            kind=m.kind,
+            description=m.description,
+            default_source=m.default_source,
+            pretrained_available=local_weights(m) is not None,
+        )
+        for m in MODEL_TYPES.values()
+    ]

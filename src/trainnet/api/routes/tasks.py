@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import fields
+from typing import Any
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
@@ -12,19 +12,28 @@ from sqlalchemy import bindparam, select
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
 from trainnet.api.routes.datasets import get_dataset, store_dataset
 from trainnet.api.schemas import (
-    Id, PreparationReport, Proceed, RoundReport, ShardReport, TaskCreated, TaskOut, TaskStatusOut, TaskStatusPatch,
-    TaskSummary, TrainRequest,
+    Id,
+    PreparationReport,
+    Proceed,
+    RoundReport,
+    ShardReport,
+    TaskCreated,
+    TaskOut,
+    TaskStatusOut,
+    TaskStatusPatch,
+    TaskSummary,
+    TrainRequest,
 )
 from trainnet.data.examples import ColumnMapping
 from trainnet.data.fetch import DatasetTooLarge, fetch_dataset
-from trainnet.data.parsing import DatasetError, parse_table
+from trainnet.data.parsing import DatasetError
 from trainnet.db.session import read_connection, run_read, session_scope
-from trainnet.db.tables import Task, new_id
+from trainnet.db.tables import Task
+from trainnet.dispatch.messages import TaskLayout
+from trainnet.dispatch.policy import Policy
 from trainnet.federated import coordinator
-from trainnet.federated.coordinator import Policy
-from trainnet.federated.plan import plan_task
-from trainnet.jobs import TaskLayout
-from trainnet.status import TaskStatus
+from trainnet.federated.start import StoredDataset, start_task
+from trainnet.status import DatasetStatus, TaskStatus
 from trainnet.training.model_zoo import ModelSourceError, check_base_model, get_model_type
 from trainnet.training.params import TrainingParams
 
@@ -32,17 +41,15 @@ router = APIRouter(tags=["tasks"])
 OWN_DATASET_URL = re.compile(r"^(?:https?://[^/]+)?/api/datasets/(ds_[0-9a-f]{16})(?:/download)?/?$")
 
 
-def training_params(req: TrainRequest, settings) -> TrainingParams:
-    names = {f.name for f in fields(TrainingParams)}
-    given = {k: v for k, v in req.model_dump(exclude_none=True).items() if k in names}
-    if req.model_config_overrides:
-        given["model_config"] = dict(req.model_config_overrides)
-    params = TrainingParams(**{"eval_fraction": settings.eval_fraction,
-                               "min_shard_fraction": settings.min_shard_fraction, **given})
-    for name, value, cap in (("num_shards", params.num_shards, settings.max_shards),
-                             ("rounds", params.rounds, settings.max_rounds),
-                             ("epochs", params.epochs, settings.max_epochs),
-                             ("warmup_epochs", params.warmup_epochs, settings.max_epochs)):
+def training_params(req: TrainRequest, settings: Any) -> TrainingParams:
+    """The request's parameters over the server's defaults, within the server's caps (422 above one)."""
+    params = req.training_params(eval_fraction=settings.eval_fraction, min_shard_fraction=settings.min_shard_fraction)
+    for name, value, cap in (
+        ("num_shards", params.num_shards, settings.max_shards),
+        ("rounds", params.rounds, settings.max_rounds),
+        ("epochs", params.epochs, settings.max_epochs),
+        ("warmup_epochs", params.warmup_epochs, settings.max_epochs),
+    ):
         if value > cap:
             raise HTTPException(422, f"{name}={value} is above the limit of {cap}")
     return params
@@ -52,7 +59,7 @@ def dataset_id_of(req: TrainRequest, settings, storage) -> str:
     """The dataset to train on: an id, one of our own dataset URLs, or an http(s) URL fetched and stored."""
     if req.dataset_id:
         return req.dataset_id
-    url = req.dataset_url.strip()
+    url = (req.dataset_url or "").strip()
     if match := OWN_DATASET_URL.match(url):
         return match.group(1)
     try:
@@ -77,34 +84,16 @@ def start_training(req: TrainRequest, settings: SettingsDep, storage: StorageDep
     dataset_id = dataset_id_of(req, settings, storage)
     with session_scope(settings.sqlalchemy_url, read_only=True) as session:
         dataset = get_dataset(session, dataset_id)
-        if not dataset.storage_key or dataset.status == "DELETED":
+        if not dataset.storage_key or dataset.status == DatasetStatus.DELETED:
             raise HTTPException(409, f"dataset {dataset_id} has no data (status {dataset.status})")
-        key, name = dataset.storage_key, dataset.name
+        stored, name = StoredDataset(dataset_id, dataset.storage_key), dataset.name
+    mapping = ColumnMapping(
+        label_column=req.label_column or "label", text_column=req.text_column, image_column=req.image_column
+    )
     try:
-        table = parse_table(storage.get_bytes(settings.datasets_bucket, key), key, settings.max_columns)
-        mapping = ColumnMapping(label_column=req.label_column or "label", text_column=req.text_column,
-                                image_column=req.image_column)
-        plan = plan_task(table, model_type.kind, mapping, params)
+        task_id, dispatch = start_task(settings, storage, stored, model_type, mapping, params, req.base_model)
     except DatasetError as exc:
         raise HTTPException(422, f"dataset {name}: {exc}") from None
-    task_id = new_id("task")
-    layout = TaskLayout(task_id)
-    params_dict = {**params.to_dict(), "base_model": req.base_model}
-    try:
-        storage.put_bytes(settings.artifacts_bucket, layout.eval_data, plan.eval_records())
-        for i in range(len(plan.shards)):
-            storage.put_bytes(settings.artifacts_bucket, layout.shard_data(i), plan.shard_records(i))
-        with session_scope(settings.sqlalchemy_url) as session:
-            task = Task(id=task_id, model_type=model_type.name, kind=model_type.kind, dataset_id=dataset_id,
-                        params=params_dict, label_names=plan.examples.label_names,
-                        info={"shard_rows": plan.shard_rows, "eval_rows": len(plan.eval_indices)})
-            session.add(task)
-            session.flush()
-            dispatch = coordinator.prepare_dispatch(task, params.num_shards, Policy.from_settings(settings))
-            coordinator.set_task_status(task, TaskStatus.QUEUED)
-    except Exception:
-        storage.delete_prefix(settings.artifacts_bucket, layout.root + "/")
-        raise
     dispatcher.send([dispatch])
     return TaskCreated(task_id=task_id, status=TaskStatus.QUEUED)
 
@@ -118,11 +107,23 @@ def get_task(session, task_id: str, lock: bool = False) -> Task:
 
 def task_out(task: Task) -> TaskOut:
     return TaskOut(
-        task_id=task.id, status=task.status, progress=task.progress, model_type=task.model_type, kind=task.kind,
-        dataset_id=task.dataset_id, created_at=task.created_at, updated_at=task.updated_at, error=task.error,
-        params=task.params, info=task.info, label_names=task.label_names, current_round=task.current_round,
-        shards=[s.__dict__ for s in task.shards], rounds=[r.__dict__ for r in task.rounds],
-        model_id=task.model_id if task.status == TaskStatus.DONE else None, started_at=task.started_at,
+        task_id=task.id,
+        status=task.status,
+        progress=task.progress,
+        model_type=task.model_type,
+        kind=task.kind,
+        dataset_id=task.dataset_id,
+        created_at=task.created_at,
+        updated_at=task.updated_at,
+        error=task.error,
+        params=task.params,
+        info=task.info,
+        label_names=task.label_names,
+        current_round=task.current_round,
+        shards=[s.__dict__ for s in task.shards],
+        rounds=[r.__dict__ for r in task.rounds],
+        model_id=task.model_id if task.status == TaskStatus.DONE else None,
+        started_at=task.started_at,
         finished_at=task.finished_at,
     )
 
@@ -130,9 +131,20 @@ def task_out(task: Task) -> TaskOut:
 @router.get("/tasks", response_model=list[TaskSummary])
 def list_tasks(session: SessionDep, limit: int = 100) -> list[TaskSummary]:
     query = select(Task).order_by(Task.created_at.desc()).limit(max(1, min(limit, 1000)))
-    return [TaskSummary(task_id=t.id, status=t.status, progress=t.progress, model_type=t.model_type, kind=t.kind,
-                        dataset_id=t.dataset_id, created_at=t.created_at, updated_at=t.updated_at, error=t.error)
-            for t in session.scalars(query)]
+    return [
+        TaskSummary(
+            task_id=t.id,
+            status=t.status,
+            progress=t.progress,
+            model_type=t.model_type,
+            kind=t.kind,
+            dataset_id=t.dataset_id,
+            created_at=t.created_at,
+            updated_at=t.updated_at,
+            error=t.error,
+        )
+        for t in session.scalars(query)
+    ]
 
 
 @router.get("/tasks/{task_id}", response_model=TaskOut)
@@ -165,8 +177,11 @@ def download_model(task_id: Id, session: SessionDep, storage: StorageDep, settin
     if task.status != TaskStatus.DONE or not task.model_id:
         raise HTTPException(409, f"task {task_id} is {task.status}: the model can be downloaded once it is done")
     key = TaskLayout.model_archive(task.model_id)
-    return StreamingResponse(storage.open_stream(settings.models_bucket, key), media_type="application/zip",
-                             headers={"Content-Disposition": f'attachment; filename="{task.model_id}.zip"'})
+    return StreamingResponse(
+        storage.open_stream(settings.models_bucket, key),
+        media_type="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="{task.model_id}.zip"'},
+    )
 
 
 # Worker-only reports. Each runs in one transaction with the task row locked, then sends what it dispatches.
@@ -198,15 +213,24 @@ def report_preparation(task_id: Id, report: PreparationReport, settings: Setting
 
 
 @router.put("/tasks/{task_id}/rounds/{round_}/shards/{index}", response_model=Proceed, dependencies=[WorkerAuth])
-def report_shard(task_id: Id, round_: int, index: int, report: ShardReport, settings: SettingsDep,
-                 dispatcher: DispatcherDep) -> Proceed:
+def report_shard(
+    task_id: Id, round_: int, index: int, report: ShardReport, settings: SettingsDep, dispatcher: DispatcherDep
+) -> Proceed:
     with session_scope(settings.sqlalchemy_url) as session:
         task = get_task(session, task_id, lock=True)
         try:
             proceed, dispatches = coordinator.record_shard_report(
-                session, task, round_, index, report.status, Policy.from_settings(settings), progress=report.progress,
-                worker=report.worker, train_loss=report.train_loss, error=report.error, first_step=report.first_step,
-                min_shard_fraction=float(task.params.get("min_shard_fraction", settings.min_shard_fraction)),
+                session,
+                task,
+                round_,
+                index,
+                report.status,
+                Policy.from_settings(settings),
+                progress=report.progress,
+                worker=report.worker,
+                train_loss=report.train_loss,
+                error=report.error,
+                first_step=report.first_step,
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from None
@@ -215,14 +239,21 @@ def report_shard(task_id: Id, round_: int, index: int, report: ShardReport, sett
 
 
 @router.put("/tasks/{task_id}/rounds/{round_}", response_model=Proceed, dependencies=[WorkerAuth])
-def report_round(task_id: Id, round_: int, report: RoundReport, settings: SettingsDep,
-                 dispatcher: DispatcherDep) -> Proceed:
+def report_round(
+    task_id: Id, round_: int, report: RoundReport, settings: SettingsDep, dispatcher: DispatcherDep
+) -> Proceed:
     with session_scope(settings.sqlalchemy_url) as session:
         task = get_task(session, task_id, lock=True)
         try:
             proceed, dispatches = coordinator.record_round_report(
-                session, task, round_, report.status, Policy.from_settings(settings), metrics=report.metrics,
-                error=report.error, model_size=report.model_size,
+                session,
+                task,
+                round_,
+                report.status,
+                Policy.from_settings(settings),
+                metrics=report.metrics,
+                error=report.error,
+                model_size=report.model_size,
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from None

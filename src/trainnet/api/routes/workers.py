@@ -18,8 +18,18 @@ router = APIRouter(prefix="/workers", tags=["workers"])
 def list_workers(session: SessionDep, settings: SettingsDep) -> list[WorkerOut]:
     cutoff = utcnow() - timedelta(seconds=3 * settings.worker_heartbeat_seconds)
     workers = session.scalars(select(Worker).where(Worker.last_heartbeat >= cutoff).order_by(Worker.name))
-    return [WorkerOut(name=w.name, hostname=w.hostname, queues=w.queues, active_jobs=len(w.jobs or []),
-                      jobs=w.jobs or [], last_heartbeat=w.last_heartbeat, started_at=w.started_at) for w in workers]
+    return [
+        WorkerOut(
+            name=w.name,
+            hostname=w.hostname,
+            queues=w.queues,
+            active_jobs=len(w.jobs or []),
+            jobs=w.jobs or [],
+            last_heartbeat=w.last_heartbeat,
+            started_at=w.started_at,
+        )
+        for w in workers
+    ]
 
 
 @router.post("/heartbeat", status_code=204, dependencies=[WorkerAuth])

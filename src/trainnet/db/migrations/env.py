@@ -1,5 +1,4 @@
 from alembic import context
-from sqlalchemy import pool
 
 from trainnet.db.session import get_engine
 from trainnet.db.tables import Base
@@ -10,8 +9,9 @@ VERSION_TABLE = "trainnet_alembic_version"
 url = config.get_main_option("sqlalchemy.url")
 
 if context.is_offline_mode():
-    context.configure(url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True,
-                      version_table=VERSION_TABLE)
+    context.configure(
+        url=url, target_metadata=Base.metadata, literal_binds=True, render_as_batch=True, version_table=VERSION_TABLE
+    )
     with context.begin_transaction():
         context.run_migrations()
 else:
@@ -19,8 +19,9 @@ else:
     if connectable is None:
         connectable = get_engine(url)
     with connectable.connect() as connection:
-        context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True,
-                          version_table=VERSION_TABLE)
+        context.configure(
+            connection=connection, target_metadata=Base.metadata, render_as_batch=True, version_table=VERSION_TABLE
+        )
         with context.begin_transaction():
             context.run_migrations()
         connection.commit()

@@ -53,13 +53,13 @@ class EmbeddedProcesses:
         self._stop.set()
         alive = [p for p in self.processes if p is not None and p.poll() is None]
         for p in alive:
-            _signal_group(p, signal.SIGTERM)
+            signal_group(p, signal.SIGTERM)
         deadline = time.monotonic() + grace
         for p in alive:
             try:
                 p.wait(max(0.1, deadline - time.monotonic()))
             except subprocess.TimeoutExpired:
-                _signal_group(p, signal.SIGKILL)  # kombu's SQL transport can hang on warm shutdown
+                signal_group(p, signal.SIGKILL)  # kombu's SQL transport can hang on warm shutdown
                 p.wait()
 
 
@@ -80,7 +80,7 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
-def _signal_group(process: subprocess.Popen, sig: int) -> None:
+def signal_group(process: subprocess.Popen, sig: int) -> None:
     """Signal a worker's process group, or the sweeper alone (it shares the server's group)."""
     try:
         if os.getpgid(process.pid) == process.pid:

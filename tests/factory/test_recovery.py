@@ -7,9 +7,11 @@ import pytest
 from trainnet.db.migrate import upgrade
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, LoraJob, Worker, utcnow
-from trainnet.factory_sweep import record_dispatch, sweep_factory_jobs
-from trainnet.federated.coordinator import Dispatch, Policy
-from trainnet.jobs import FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, VALIDATE_DATASET_TASK
+from trainnet.dispatch.messages import FINE_TUNE_LORA_TASK, GENERATE_DATASET_TASK, VALIDATE_DATASET_TASK
+from trainnet.dispatch.policy import Policy
+from trainnet.dispatch.sender import Dispatch
+from trainnet.factory.jobs import record_dispatch
+from trainnet.factory.recovery import sweep as sweep_factory_jobs
 
 POLICY = Policy(lease_seconds=60, worker_timeout_seconds=10)
 
@@ -25,8 +27,11 @@ def add_dataset(db, id_, status, task_name, sent_ago):
     with session_scope(db) as session:
         dataset = Dataset(id=id_, name="seed.jsonl", format="jsonl", status=status)
         session.add(dataset)
-        record_dispatch(dataset, Dispatch(task_name, {"dataset_id": id_, "job": {"x": 1}}, "cpu_queue", True),
-                        utcnow() - timedelta(seconds=sent_ago))
+        record_dispatch(
+            dataset,
+            Dispatch(task_name, {"dataset_id": id_, "job": {"x": 1}}, "cpu_queue", True),
+            utcnow() - timedelta(seconds=sent_ago),
+        )
 
 
 def add_lora_job(db, id_, status, sent_ago):
@@ -34,14 +39,20 @@ def add_lora_job(db, id_, status, sent_ago):
         session.add(Dataset(id="ds_ready", name="r.jsonl", format="jsonl", status="READY_FOR_FINE_TUNING"))
         job = LoraJob(id=id_, dataset_id="ds_ready", base_model="m", n_trials=2, status=status)
         session.add(job)
-        record_dispatch(job, Dispatch(FINE_TUNE_LORA_TASK, {"dataset_id": "ds_ready", "job": {}}, "gpu_queue", True),
-                        utcnow() - timedelta(seconds=sent_ago))
+        record_dispatch(
+            job,
+            Dispatch(FINE_TUNE_LORA_TASK, {"dataset_id": "ds_ready", "job": {}}, "gpu_queue", True),
+            utcnow() - timedelta(seconds=sent_ago),
+        )
 
 
 def add_worker(db, name, queues, jobs=(), seen_ago=0):
     with session_scope(db) as session:
-        session.add(Worker(name=name, queues=list(queues), jobs=list(jobs),
-                           last_heartbeat=utcnow() - timedelta(seconds=seen_ago)))
+        session.add(
+            Worker(
+                name=name, queues=list(queues), jobs=list(jobs), last_heartbeat=utcnow() - timedelta(seconds=seen_ago)
+            )
+        )
 
 
 def sweep(db):

@@ -15,21 +15,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from trainnet.db.tables import Dataset, LoraJob, utcnow
-from trainnet.federated.coordinator import Dispatch, Policy, fleet, job_key, older
+from trainnet.dispatch.fleet import fleet
+from trainnet.dispatch.policy import Policy, job_key, older
+from trainnet.dispatch.sender import Dispatch
+from trainnet.factory.jobs import record_dispatch
 from trainnet.status import DatasetStatus, LoraJobStatus
 
 JOB_KIND = {DatasetStatus.GENERATING: "generate", DatasetStatus.VALIDATING: "validate"}
 
 
-def record_dispatch(row: Dataset | LoraJob, dispatch: Dispatch, now: datetime | None = None) -> Dispatch:
-    """Keep `dispatch` on its row (in the caller's transaction) so the sweep can re-send it."""
-    row.job = {"name": dispatch.name, "payload": dispatch.payload, "queue": dispatch.queue,
-               "as_kwargs": dispatch.as_kwargs}
-    row.dispatched_at = now or utcnow()
-    return dispatch
-
-
-def sweep_factory_jobs(session: Session, policy: Policy, now: datetime | None = None) -> list[Dispatch]:
+def sweep(session: Session, policy: Policy, now: datetime | None = None) -> list[Dispatch]:
     """Dispatches to re-send: active jobs no live worker runs, sent over `policy.lease_seconds` ago, whose
     queue has an idle worker (a busy fleet explains the wait; an idle one means the message is gone)."""
     now = now or utcnow()
@@ -38,8 +33,12 @@ def sweep_factory_jobs(session: Session, policy: Policy, now: datetime | None = 
         (job_key(JOB_KIND[DatasetStatus(d.status)], d.id), d)
         for d in session.scalars(select(Dataset).where(Dataset.status.in_(list(JOB_KIND))))
     ]
-    active += [(job_key("lora", j.id), j) for j in session.scalars(
-        select(LoraJob).where(LoraJob.status.in_([LoraJobStatus.QUEUED, LoraJobStatus.RUNNING])))]
+    active += [
+        (job_key("lora", j.id), j)
+        for j in session.scalars(
+            select(LoraJob).where(LoraJob.status.in_([LoraJobStatus.QUEUED, LoraJobStatus.RUNNING]))
+        )
+    ]
     dispatches = []
     for key, row in active:
         if row.job is None or key in workers.busy or row.job["queue"] not in workers.idle_queues:

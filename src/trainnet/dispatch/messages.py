@@ -1,4 +1,5 @@
-"""Messages the API sends to workers, and where each task's artifacts live in storage.
+"""The contract with workers: queue and task names, the messages the API sends, and where each training task's
+artifacts live in storage.
 
 A worker needs only these messages, the storage and the API URL: everything else it reads from storage.
 """
@@ -6,6 +7,9 @@ A worker needs only these messages, the storage and the API URL: everything else
 from __future__ import annotations
 
 from pydantic import BaseModel
+
+CPU_QUEUE = "cpu_queue"
+GPU_QUEUE = "gpu_queue"
 
 PREPARE_TASK = "trainnet.prepare_task"
 TRAIN_SHARD_TASK = "trainnet.train_shard_task"

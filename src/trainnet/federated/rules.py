@@ -1,0 +1,107 @@
+"""The decisions of federated training, as pure functions over plain values: how far a task is, whether a round
+can be finalized, what the sweep must re-send, whether a task is over its time limit.
+
+The coordinator and the recovery sweep read rows into these values, call a rule and apply its answer; nothing here
+touches the database, so each rule is tested on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from trainnet.dispatch.fleet import Fleet
+from trainnet.dispatch.policy import Policy, job_key, older
+from trainnet.status import ShardStatus
+
+
+@dataclass(frozen=True)
+class ShardState:
+    """What the rules need to know of one shard of a round."""
+
+    index: int
+    status: str
+    rows: int
+    progress: float = 0.0
+    worker: str | None = None
+    heartbeat_at: datetime | None = None
+    dispatched_at: datetime | None = None
+
+
+def task_progress(
+    rounds: int, current_round: int, shard_progress: list[float], round_done: bool, warmup_share: float
+) -> float:
+    """Overall progress in percent: the warm-up's share first, then finished rounds plus the current round's mean
+    shard progress (90%; the finalizer is the rest). Capped at 99 until the task is done."""
+    within = 1.0 if round_done else 0.9 * sum(shard_progress) / (100.0 * max(1, len(shard_progress)))
+    done = (current_round + within) / max(1, rounds)
+    return round(min(99.0, 100.0 * (warmup_share + (1 - warmup_share) * done)), 1)
+
+
+def warmup_progress(warmup_share: float, progress: float) -> float:
+    """Overall progress while the shared warm-up is `progress`% through."""
+    return round(min(99.0, warmup_share * progress), 1)
+
+
+@dataclass(frozen=True)
+class RoundOutcome:
+    """A round whose shards have all finished: which shards it keeps, the share of rows they cover, and whether
+    that is enough to average them (`finalize`) or the task must end."""
+
+    shards_used: list[int]
+    rows_covered: float
+    finalize: bool
+
+
+def round_outcome(shards: list[ShardState], min_shard_fraction: float) -> RoundOutcome | None:
+    """None while a shard is still queued or running."""
+    if any(s.status not in (ShardStatus.DONE, ShardStatus.FAILED) for s in shards):
+        return None
+    done = [s for s in shards if s.status == ShardStatus.DONE]
+    covered = sum(s.rows for s in done) / max(1, sum(s.rows for s in shards))
+    return RoundOutcome(
+        shards_used=[s.index for s in done],
+        rows_covered=round(covered, 4),
+        finalize=bool(done) and covered >= min_shard_fraction,
+    )
+
+
+def shards_to_resend(
+    task_id: str, round_: int, shards: list[ShardState], workers: Fleet, now: datetime, policy: Policy
+) -> list[int]:
+    """Shards whose worker died (not live, or silent past the lease), and queued shards whose message was lost
+    (never sent, or no live worker runs it while one of the queue's workers idles past the lease)."""
+    idle = policy.queue in workers.idle_queues
+    resend = []
+    for s in shards:
+        dead = s.status == ShardStatus.RUNNING and (
+            s.worker not in workers.live or older(s.heartbeat_at, now, policy.lease_seconds)
+        )
+        lost = s.status == ShardStatus.QUEUED and (
+            s.dispatched_at is None
+            or (
+                idle
+                and job_key("train_shard", task_id, round_, s.index) not in workers.busy
+                and older(s.dispatched_at, now, policy.lease_seconds)
+            )
+        )
+        if dead or lost:
+            resend.append(s.index)
+    return resend
+
+
+def job_lost(key: str, dispatched_at: datetime | None, workers: Fleet, now: datetime, policy: Policy) -> bool:
+    """Whether a single job (prepare, finalize) must be sent again: never sent, or no live worker runs it while one
+    of its queue's workers idles past the lease."""
+    if key in workers.busy:
+        return False
+    return dispatched_at is None or (
+        policy.queue in workers.idle_queues and older(dispatched_at, now, policy.lease_seconds)
+    )
+
+
+def over_time_limit(started_at: datetime | None, now: datetime, policy: Policy) -> bool:
+    """Whether a started task has run longer than the wall-time limit (time spent queued does not count)."""
+    return (
+        bool(policy.time_limit_seconds) and started_at is not None and older(started_at, now, policy.time_limit_seconds)
+    )
