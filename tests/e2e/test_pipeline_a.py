@@ -73,6 +73,54 @@ def test_distilbert_from_scratch_trains_and_loads_with_transformers(api, text_cs
     assert api.get(f"/api/models/{task['model_id']}").json()["metrics"]["accuracy"] >= 0
 
 
+def test_early_stopping_keeps_the_best_round_and_reports_baselines(api, text_csv, tmp_path):
+    """No gain can beat min_delta=1.0, so patience 1 stops after round 1 of 4 and the better round is stored."""
+    task = train(
+        api,
+        text_csv,
+        "reviews.csv",
+        model_type="distilbert",
+        model_config=TINY_DISTILBERT,
+        rounds=4,
+        early_stopping=True,
+        patience=1,
+        min_delta=1.0,
+    )
+    assert [r["round"] for r in task["rounds"]] == [0, 1] and task["params"]["early_stopping"] is True
+    assert task["stop_reason"] == "validation accuracy did not improve by more than 100 points for 1 round(s)"
+    validation = [r["metrics"]["validation"] for r in task["rounds"]]
+    best = min((0, 1), key=lambda r: (-validation[r]["accuracy"], validation[r]["loss"], r))
+    assert task["kept_round"] == best
+    budget = task["info"]["budget"]
+    assert budget["max_rounds"] == 4 and budget["validation_rows"] > 0
+    rows = len(text_csv.decode().strip().splitlines()) - 1  # less the header
+    assert budget["validation_rows"] + sum(task["info"]["shard_rows"]) + task["info"]["eval_rows"] == rows
+    assert [b["kind"] for b in task["baseline"]] == ["majority", "classical"]
+    assert all(0 <= b["accuracy"] <= 1 and 0 <= b["macro_f1"] <= 1 for b in task["baseline"])
+    import json
+
+    stored = json.loads((download(api, task, tmp_path) / "metrics.json").read_text())
+    assert stored["kept_round"] == best and stored["accuracy"] == task["rounds"][best]["metrics"]["accuracy"]
+    model = api.get(f"/api/models/{task['model_id']}").json()
+    assert model["metrics"]["accuracy"] == task["rounds"][best]["metrics"]["accuracy"]
+
+
+def test_auto_rounds_stop_when_the_time_budget_is_spent(api, text_csv):
+    task = train(
+        api,
+        text_csv,
+        "reviews.csv",
+        model_type="distilbert",
+        model_config=TINY_DISTILBERT,
+        rounds="auto",
+        epochs="auto",
+        time_budget_minutes=0.01,
+    )
+    assert len(task["rounds"]) == 1 and task["kept_round"] == 0
+    assert task["stop_reason"] == "the 0.01-minute time budget would be spent before another round ended"
+    assert task["params"]["rounds"] == 20 and task["params"]["epochs"] >= 1 and task["info"]["budget"]["epochs_auto"]
+
+
 def test_pretrained_minilm_learns_the_reviews(api, text_csv, tmp_path):
     # 24 rows a shard make 2 steps an epoch: enough steps, at a fine-tuning rate, that the margin is not luck
     task = train(api, text_csv, "reviews.csv", model_type="minilm", epochs=5, learning_rate=1e-4)

@@ -72,3 +72,37 @@ def test_time_limit_counts_from_the_start_and_zero_turns_it_off():
     assert not rules.over_time_limit(NOW - timedelta(seconds=3599), NOW, POLICY)
     assert not rules.over_time_limit(None, NOW, POLICY)  # queued, not started
     assert not rules.over_time_limit(started, NOW, Policy(time_limit_seconds=0))
+
+
+def scores(*accuracies, loss=1.0):
+    return [rules.RoundScore(a, loss) for a in accuracies]
+
+
+def test_fixed_rounds_stop_after_the_last_and_keep_it():
+    assert rules.after_round(0, 3, None) == rules.StopDecision(False, 0)
+    assert rules.after_round(2, 3, None) == rules.StopDecision(True, 2, "ran the 3 round(s) asked for")
+
+
+def test_early_stopping_waits_patience_rounds_without_a_gain_and_keeps_the_best_round():
+    assert not rules.after_round(2, 20, scores(0.5, 0.7, 0.69), patience=2).stop
+    decision = rules.after_round(3, 20, scores(0.5, 0.7, 0.69, 0.68), patience=2)
+    assert decision.stop and decision.kept_round == 1 and "2 round(s)" in decision.reason
+
+
+def test_a_gain_no_larger_than_min_delta_does_not_reset_patience():
+    decision = rules.after_round(3, 20, scores(0.5, 0.7, 0.704, 0.705), patience=2, min_delta=0.005)
+    assert decision.stop and decision.kept_round == 3  # the best round is kept, even by a hair
+    assert not rules.after_round(3, 20, scores(0.5, 0.7, 0.704, 0.71), patience=2, min_delta=0.005).stop
+
+
+def test_ties_keep_the_lower_loss_then_the_earlier_round():
+    tied = [rules.RoundScore(0.8, 0.6), rules.RoundScore(0.8, 0.5), rules.RoundScore(0.8, 0.5)]
+    assert rules.best_round(tied) == 1
+
+
+def test_early_stopping_stops_at_the_round_limit_and_before_the_budget_runs_out():
+    assert rules.after_round(4, 5, scores(0.1, 0.2, 0.3, 0.4, 0.5)).reason == "reached the maximum of 5 rounds"
+    going = rules.after_round(1, 20, scores(0.1, 0.2), elapsed_seconds=400, seconds_per_round=150, budget_seconds=600)
+    assert not going.stop
+    late = rules.after_round(1, 20, scores(0.1, 0.2), elapsed_seconds=500, seconds_per_round=150, budget_seconds=600)
+    assert late.stop and late.kept_round == 1 and "10-minute time budget" in late.reason

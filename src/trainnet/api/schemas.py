@@ -146,9 +146,21 @@ class TaskSummary(BaseModel):
     error: str | None = None
 
 
+class BaselineOut(BaseModel):
+    """A simple model trained and evaluated on the task's own splits, to compare the trained model with."""
+
+    kind: Literal["majority", "classical"]
+    name: str
+    accuracy: float
+    macro_f1: float
+
+
 class TaskOut(TaskSummary):
     params: dict
     info: dict
+    kept_round: int | None = Field(None, description="the round whose model was stored")
+    stop_reason: str | None = Field(None, description="why training stopped")
+    baseline: list[BaselineOut] | None = Field(None, description="baselines on the same splits")
     label_names: list[str]
     current_round: int
     shards: list[ShardOut]
@@ -217,6 +229,9 @@ class RoundReport(BaseModel):
     metrics: dict | None = None
     error: str | None = Field(None, max_length=10_000)
     model_size: int | None = None
+    final: bool | None = Field(None, description="training stops after this round")
+    kept_round: int | None = Field(None, ge=0, description="the round whose model is stored")
+    stop_reason: str | None = Field(None, max_length=1000)
 
 
 class Proceed(BaseModel):

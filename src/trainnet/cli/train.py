@@ -35,11 +35,25 @@ OPTION_NAMES = {"num_shards": ("--shards", "--num-shards"), "config_overrides": 
 
 
 def _option_type(annotation: Any) -> Any:
-    """The CLI type of a parameter: its type without None; dicts are given as JSON text."""
+    """The CLI type of a parameter: its type without None; dicts (JSON) and a number or 'auto' are given as text."""
     args = [a for a in get_args(annotation) if a is not type(None)]
-    if get_origin(annotation) in (Union, types.UnionType) and len(args) == 1:
+    if get_origin(annotation) in (Union, types.UnionType):
+        if len(args) > 1:
+            return str
         annotation = args[0]
     return str if get_origin(annotation) is dict or annotation is dict else annotation
+
+
+def _option_value(name: str, value: str | float | bool) -> Any:
+    """What the API takes for a CLI option's value: JSON for config overrides, a number where a number is given."""
+    if name == "config_overrides" and isinstance(value, str):
+        try:
+            return json.loads(value)
+        except json.JSONDecodeError as exc:
+            fail(f"--model-config is not JSON: {exc}")
+    if isinstance(value, str) and value.isdigit():
+        return int(value)
+    return value
 
 
 def _param_options() -> list[inspect.Parameter]:
@@ -82,12 +96,8 @@ def train(
         "image_column": image_column,
     }
     for name, value in params.items():
-        if name == "config_overrides" and value is not None:
-            try:
-                value = json.loads(value)
-            except json.JSONDecodeError as exc:
-                fail(f"--model-config is not JSON: {exc}")
-        request[TrainingParams.model_fields[name].alias or name] = value
+        if value is not None:
+            request[TrainingParams.model_fields[name].alias or name] = _option_value(name, value)
     try:
         with _server(api, data_dir) as url, httpx.Client(base_url=url, timeout=60) as client:
             _train(client, file, {k: v for k, v in request.items() if v is not None}, out, timeout)
@@ -117,8 +127,14 @@ def _train(client: httpx.Client, file: Path, request: dict[str, Any], out: Path,
     with client.stream("GET", f"/api/tasks/{task_id}/download_model") as download, open(out, "wb") as target:
         for chunk in download.iter_bytes():
             target.write(chunk)
-    metrics = client.get(f"/api/tasks/{task_id}").json()["rounds"][-1]["metrics"]
+    task = client.get(f"/api/tasks/{task_id}").json()
+    kept = task.get("kept_round")
+    metrics = task["rounds"][-1 if kept is None else kept]["metrics"]
     console.print(f"[green]done[/]: accuracy {metrics['accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f} → {out}")
+    if task.get("stop_reason"):
+        console.print(f"kept round {kept + 1} of {len(task['rounds'])}: {task['stop_reason']}")
+    for baseline in task.get("baseline") or []:
+        console.print(f"baseline {baseline['name']}: accuracy {baseline['accuracy']:.3f}")
 
 
 @contextlib.contextmanager

@@ -31,6 +31,11 @@ class TaskLayout:
     def eval_data(self) -> str:
         return f"{self.root}/data/eval.jsonl"
 
+    @property
+    def validation_data(self) -> str:
+        """Rows carved out of the training rows to choose the best round (early stopping only)."""
+        return f"{self.root}/data/validation.jsonl"
+
     def shard_data(self, index: int) -> str:
         return f"{self.root}/data/shard-{index}.jsonl"
 
@@ -45,6 +50,11 @@ class TaskLayout:
 
     def shard_weights(self, round_: int, index: int) -> str:
         return f"{self.root}/rounds/{round_}/shard-{index}.safetensors"
+
+    @property
+    def best_weights(self) -> str:
+        """The averaged weights of the best round so far by validation accuracy (early stopping only)."""
+        return f"{self.root}/rounds/best.safetensors"
 
     def round_prefix(self, round_: int) -> str:
         return f"{self.root}/rounds/{round_}/"
@@ -90,7 +100,16 @@ class ShardInRound(BaseModel):
     rows: int
 
 
+class ValidationScore(BaseModel):
+    accuracy: float
+    loss: float
+
+
 class RoundJob(BaseModel):
+    """Average one round. With early stopping, `validation_history` holds the earlier rounds' validation scores and
+    the timings the time budget is checked against, so the finalizer decides whether to stop (`rules.after_round`);
+    re-running it decides the same."""
+
     task_id: str
     round: int
     rounds_total: int
@@ -101,6 +120,9 @@ class RoundJob(BaseModel):
     model_id: str
     info: dict
     dataset_name: str
+    validation_history: list[ValidationScore] | None = None
+    elapsed_seconds: float = 0.0
+    seconds_per_round: float = 0.0
 
 
 class StoredFile(BaseModel):

@@ -24,6 +24,7 @@ from trainnet.dispatch.messages import (
     ShardInRound,
     ShardJob,
     TaskLayout,
+    ValidationScore,
 )
 from trainnet.dispatch.policy import Policy
 from trainnet.dispatch.sender import Dispatch
@@ -135,9 +136,17 @@ def update_progress(session: Session, task: Task) -> None:
         return
     params = TrainingParams.from_dict(task.params)
     warmup = params.warmup_share() if (task.info or {}).get("warmup") else 0.0
-    task.progress = rules.task_progress(
-        params.rounds, task.current_round, [s.progress for s in shards], current.status == RoundStatus.DONE, warmup
+    progress = rules.task_progress(
+        params.round_count,
+        task.current_round,
+        [s.progress for s in shards],
+        current.status == RoundStatus.DONE,
+        warmup,
     )
+    if params.early_stopping and task.started_at is not None:  # the time budget bounds an early-stopped run
+        spent = (utcnow() - task.started_at).total_seconds() / (60 * params.time_budget_minutes)
+        progress = max(progress, round(min(99.0, 100 * spent), 1))
+    task.progress = progress
 
 
 def record_shard_report(
@@ -218,12 +227,26 @@ def maybe_finalize(session: Session, task: Task, current: Round, policy: Policy)
 
 
 def finalize_dispatch(session: Session, task: Task, current: Round, done: list[Shard], policy: Policy) -> Dispatch:
-    current.finalize_dispatched_at = utcnow()
+    now = current.finalize_dispatched_at = utcnow()
     dataset = session.get(Dataset, task.dataset_id)
+    params = TrainingParams.from_dict(task.params)
+    history = None
+    if params.early_stopping:
+        earlier = [round_of(session, task, r) for r in range(current.round)]
+        history = [
+            ValidationScore(**{k: (r.metrics or {}).get("validation", {}).get(k, 0.0) for k in ("accuracy", "loss")})
+            for r in earlier
+            if r is not None
+        ]
+    started = task.started_at or now
+    prepared = task.prepared_at or started
     job = RoundJob(
         task_id=task.id,
         round=current.round,
-        rounds_total=int(task.params.get("rounds", 1)),
+        rounds_total=params.round_count,
+        validation_history=history,
+        elapsed_seconds=(now - started).total_seconds(),
+        seconds_per_round=(now - prepared).total_seconds() / (current.round + 1),
         kind=task.kind,
         model_type=task.model_type,
         params=task.params,
@@ -245,9 +268,13 @@ def record_round_report(
     metrics: dict | None = None,
     error: str | None = None,
     model_size: int | None = None,
+    final: bool | None = None,
+    kept_round: int | None = None,
+    stop_reason: str | None = None,
 ) -> tuple[bool, list[Dispatch]]:
     """Record the finalizer's report. `finalizing` asks whether to proceed; `done` stores the metrics and
-    starts the next round or registers the model; `error` ends the task."""
+    starts the next round, or, when the finalizer stopped training (`final`: the last round, or early stopping),
+    registers the model of `kept_round`; `error` ends the task."""
     current = round_of(session, task, round_)
     if current is None:
         raise LookupError(f"task {task.id} has no round {round_}")
@@ -263,12 +290,16 @@ def record_round_report(
         raise ValueError(f"unknown round status {status!r}")
     current.status = advance(RoundStatus, current.status, RoundStatus.DONE)
     current.metrics, current.finished_at = metrics, utcnow()
-    rounds = int(task.params.get("rounds", 1))
-    if round_ + 1 < rounds:
+    if final is None:  # a finalizer from before early stopping
+        final = round_ + 1 >= TrainingParams.from_dict(task.params).round_count
+    if not final:
         shard_rows = [s.rows for s in shards_of(session, task, round_)]
         dispatches = start_round(session, task, round_ + 1, shard_rows, policy)
         update_progress(session, task)
         return True, dispatches
+    kept = round_ if kept_round is None else kept_round
+    kept_row = round_of(session, task, kept)
+    task.info = {**(task.info or {}), "kept_round": kept, "stop_reason": stop_reason}
     model_id = model_id_for(task.id)
     if session.get(Model, model_id) is None:
         session.add(
@@ -276,7 +307,7 @@ def record_round_report(
                 id=model_id,
                 task_id=task.id,
                 model_type=task.model_type,
-                metrics=metrics or {},
+                metrics=(kept_row.metrics if kept_row is not None else None) or metrics or {},
                 size_bytes=model_size or 0,
                 storage_key=TaskLayout.model_archive(model_id),
             )

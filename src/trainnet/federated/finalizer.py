@@ -11,6 +11,7 @@ from typing import Any
 
 from trainnet.data.examples import from_records
 from trainnet.dispatch.messages import RoundJob, TaskLayout
+from trainnet.federated import rules
 from trainnet.federated.average import average_weights
 from trainnet.models.device import training_device
 from trainnet.storage import Storage
@@ -54,17 +55,55 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
             inputs += shard_inputs
             labels += shard_labels
         recalibrate_batchnorm(model, encode(job.kind, inputs, labels, preprocessor, params.max_length))
-    eval_inputs, eval_labels = from_records(storage.get_bytes(artifacts, layout.eval_data))
-    scores = evaluate(model, encode(job.kind, eval_inputs, eval_labels, preprocessor, params.max_length))
-    metrics: dict[str, Any] = {**scores, "round": job.round, "shards_used": [s.index for s in job.shards]}
-    log.info("task %s round %d: %s", job.task_id, job.round, json.dumps(metrics))
+
+    def score(key: str) -> dict[str, float]:
+        inputs, labels = from_records(storage.get_bytes(artifacts, key))
+        return evaluate(model, encode(job.kind, inputs, labels, preprocessor, params.max_length))
+
+    metrics: dict[str, Any] = {
+        **score(layout.eval_data),
+        "round": job.round,
+        "shards_used": [s.index for s in job.shards],
+    }
+    decision = rules.after_round(job.round, job.rounds_total, None)
+    if job.validation_history is not None:
+        metrics["validation"] = score(layout.validation_data)
+        history = [rules.RoundScore(h.accuracy, h.loss) for h in job.validation_history]
+        history.append(rules.RoundScore(metrics["validation"]["accuracy"], metrics["validation"]["loss"]))
+        decision = rules.after_round(
+            job.round,
+            job.rounds_total,
+            history,
+            params.patience,
+            params.min_delta,
+            job.elapsed_seconds,
+            job.seconds_per_round,
+            params.time_budget_minutes * 60,
+        )
+    log.info("task %s round %d: %s (%s)", job.task_id, job.round, json.dumps(metrics), decision)
+    model.cpu()
     size = None
-    if job.round + 1 < job.rounds_total:
-        storage.put_bytes(artifacts, layout.global_weights(job.round + 1), save_weights(model.cpu().state_dict()))
+    if not decision.stop:
+        weights = save_weights(model.state_dict())
+        storage.put_bytes(artifacts, layout.global_weights(job.round + 1), weights)
+        if job.validation_history is not None and decision.kept_round == job.round:
+            storage.put_bytes(artifacts, layout.best_weights, weights)
     else:
-        model.cpu()
-        size = _store_final_model(job, model, preprocessor, base, metrics, storage, buckets["models"], reporter)
-    accepted = reporter.round(job.task_id, job.round, "done", metrics=metrics, model_size=size)
+        if decision.kept_round != job.round:
+            model.load_state_dict(load_weights(storage.get_bytes(artifacts, layout.best_weights)))
+        size = _store_final_model(
+            job, model, preprocessor, base, metrics, decision, storage, buckets["models"], reporter
+        )
+    accepted = reporter.round(
+        job.task_id,
+        job.round,
+        "done",
+        metrics=metrics,
+        model_size=size,
+        final=decision.stop,
+        kept_round=decision.kept_round,
+        stop_reason=decision.reason,
+    )
     if not accepted and reporter.task_state(job.task_id) == "error":
         # The task ended while this ran (e.g. its wall-time limit): nothing will use what was just stored.
         # (Refused because a duplicate finalizer got there first, the same keys hold the registered results.)
@@ -74,15 +113,32 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
             storage.delete(buckets["models"], TaskLayout.model_archive(job.model_id))
         return None
     storage.delete_prefix(artifacts, layout.round_prefix(job.round))
-    if job.round + 1 >= job.rounds_total:
+    if decision.stop:
         storage.delete_prefix(artifacts, layout.rounds_prefix)
     return metrics
 
 
-def _store_final_model(job: RoundJob, model, preprocessor, base: Path, metrics: dict, storage, bucket, reporter):
-    history = reporter.round_metrics(job.task_id) + [metrics]
+def _store_final_model(
+    job: RoundJob,
+    model,
+    preprocessor,
+    base: Path,
+    metrics: dict,
+    decision: rules.StopDecision,
+    storage,
+    bucket,
+    reporter,
+):
+    """Write the kept round's model as a Hugging Face directory, zipped, with its metrics and model card."""
+    history = reporter.round_metrics(job.task_id)[: job.round] + [metrics]
+    kept = history[decision.kept_round] if decision.kept_round < len(history) else metrics
     info = json.loads((base / TRAINNET_FILE).read_text())
-    all_metrics = {**{k: metrics[k] for k in ("accuracy", "macro_f1", "loss")}, "rounds": history}
+    all_metrics = {
+        **{k: kept[k] for k in ("accuracy", "macro_f1", "loss")},
+        "kept_round": decision.kept_round,
+        "stop_reason": decision.reason,
+        "rounds": history,
+    }
     card = model_card(job.model_type, info, all_metrics, job.params, job.dataset_name, info.get("label_names", []))
     with tempfile.TemporaryDirectory() as tmp:
         folder = write_model_dir(model, preprocessor, Path(tmp) / "model", all_metrics, card)

@@ -105,3 +105,65 @@ def over_time_limit(started_at: datetime | None, now: datetime, policy: Policy) 
     return (
         bool(policy.time_limit_seconds) and started_at is not None and older(started_at, now, policy.time_limit_seconds)
     )
+
+
+@dataclass(frozen=True)
+class RoundScore:
+    """A finished round's validation accuracy and loss."""
+
+    accuracy: float
+    loss: float
+
+
+@dataclass(frozen=True)
+class StopDecision:
+    """After a round: whether training stops, which round's model is kept, and why it stopped."""
+
+    stop: bool
+    kept_round: int
+    reason: str | None = None
+
+
+def best_round(scores: list[RoundScore]) -> int:
+    """The round with the highest validation accuracy; a tie goes to the lower loss, then to the earlier round."""
+    return min(range(len(scores)), key=lambda r: (-scores[r].accuracy, scores[r].loss, r))
+
+
+def after_round(
+    round_: int,
+    rounds: int,
+    scores: list[RoundScore] | None,
+    patience: int = 2,
+    min_delta: float = 0.0,
+    elapsed_seconds: float = 0.0,
+    seconds_per_round: float = 0.0,
+    budget_seconds: float | None = None,
+) -> StopDecision:
+    """Whether training goes on after `round_` (0-based) of at most `rounds`.
+
+    Without early stopping (`scores` None) it stops after the last round asked for and keeps it. With it,
+    `scores` holds every round's validation score so far (this one last), and training stops at the first of:
+    `patience` rounds in a row without a gain of more than `min_delta` over the best before them; the last round
+    allowed; or the time budget, which another round (as long as the mean round so far) would overrun. The kept
+    round is the best by validation accuracy, so a late worse round never replaces a better model (Keras'
+    EarlyStopping with restore_best_weights; Flower has no such rule).
+    """
+    if scores is None:
+        last = round_ + 1 >= rounds
+        return StopDecision(last, round_, f"ran the {rounds} round(s) asked for" if last else None)
+    kept = best_round(scores)
+    best, since = scores[0].accuracy, 0
+    for score in scores[1:]:
+        if score.accuracy > best + min_delta:
+            best, since = score.accuracy, 0
+        else:
+            since += 1
+    if since >= patience:
+        reason = f"validation accuracy did not improve by more than {100 * min_delta:g} points for {patience} round(s)"
+    elif round_ + 1 >= rounds:
+        reason = f"reached the maximum of {rounds} rounds"
+    elif budget_seconds is not None and elapsed_seconds + seconds_per_round > budget_seconds:
+        reason = f"the {budget_seconds / 60:g}-minute time budget would be spent before another round ended"
+    else:
+        return StopDecision(False, kept)
+    return StopDecision(True, kept, reason)

@@ -14,7 +14,7 @@ from trainnet.dispatch.messages import TaskLayout
 from trainnet.dispatch.policy import Policy
 from trainnet.dispatch.sender import Dispatch
 from trainnet.federated import coordinator
-from trainnet.federated.plan import plan_task
+from trainnet.federated.plan import TaskPlan, plan_task
 from trainnet.status import TaskStatus
 from trainnet.storage import Storage
 from trainnet.training.model_zoo import ModelType
@@ -42,27 +42,46 @@ def start_task(
     data does not fit the model."""
     table = parse_table(storage.get_bytes(settings.datasets_bucket, dataset.key), dataset.key, settings.max_columns)
     plan = plan_task(table, model_type.kind, mapping, params)
+    resolved = params.resolve(plan.shard_rows)
     task_id = new_id("task")
     layout = TaskLayout(task_id)
     try:
         storage.put_bytes(settings.artifacts_bucket, layout.eval_data, plan.eval_records())
         for i in range(len(plan.shards)):
             storage.put_bytes(settings.artifacts_bucket, layout.shard_data(i), plan.shard_records(i))
+        if plan.validation_indices:
+            storage.put_bytes(settings.artifacts_bucket, layout.validation_data, plan.validation_records())
         with session_scope(settings.sqlalchemy_url) as session:
             task = Task(
                 id=task_id,
                 model_type=model_type.name,
                 kind=model_type.kind,
                 dataset_id=dataset.dataset_id,
-                params={**params.to_dict(), "base_model": base_model},
+                params={**resolved.to_dict(), "base_model": base_model},
                 label_names=plan.examples.label_names,
-                info={"shard_rows": plan.shard_rows, "eval_rows": len(plan.eval_indices)},
+                info=plan_info(params, resolved, plan),
             )
             session.add(task)
             session.flush()
-            dispatch = coordinator.prepare_dispatch(task, params.num_shards, Policy.from_settings(settings))
+            dispatch = coordinator.prepare_dispatch(task, resolved.num_shards, Policy.from_settings(settings))
             coordinator.set_task_status(task, TaskStatus.QUEUED)
     except Exception:
         storage.delete_prefix(settings.artifacts_bucket, layout.root + "/")
         raise
     return task_id, dispatch
+
+
+def plan_info(asked: TrainingParams, resolved: TrainingParams, plan: TaskPlan) -> dict[str, Any]:
+    """What the task records of its plan: the rows of each split, and with early stopping the budget it runs to."""
+    info: dict[str, Any] = {"shard_rows": plan.shard_rows, "eval_rows": len(plan.eval_indices)}
+    if resolved.early_stopping:
+        info["budget"] = {
+            "max_rounds": resolved.round_count,
+            "epochs": resolved.local_epochs,
+            "epochs_auto": asked.epochs == "auto",
+            "patience": resolved.patience,
+            "min_delta": resolved.min_delta,
+            "time_budget_minutes": resolved.time_budget_minutes,
+            "validation_rows": len(plan.validation_indices),
+        }
+    return info

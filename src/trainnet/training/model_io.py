@@ -137,6 +137,12 @@ def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset
         weights = "pretrained, from " + markdown_text(info.get("weights_source"))
     else:
         weights = "random init from config (no pretrained weights were available)" + warmup_line(info)
+    kept_line = ""
+    if metrics.get("stop_reason"):
+        count = len(metrics.get("rounds", []))
+        kept_line = (
+            f"\n- Kept round {metrics.get('kept_round', 0) + 1} of {count}; training stopped: {metrics['stop_reason']}"
+        )
     nan = float("nan")
     final = (
         f"accuracy {last.get('accuracy', nan):.4f}, macro-F1 {last.get('macro_f1', nan):.4f}, "
@@ -153,7 +159,7 @@ Trained on {markdown_text(dataset_name)} with weighted federated averaging: {par
 
 - Initial weights: {weights}
 - Labels: {", ".join(map(markdown_text, label_names))}
-- Final evaluation on the held-out split: {final}
+- Final evaluation on the held-out split: {final}{kept_line}
 
 | round | accuracy | macro-F1 | loss | shards averaged |
 |---|---|---|---|---|

@@ -3,9 +3,18 @@ workers all derive from `TrainingParams` (names, defaults, bounds and help)."""
 
 from __future__ import annotations
 
-from typing import Any
+import math
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+Auto = Literal["auto"]
+# `rounds: "auto"` trains up to this many rounds, stopping early on the validation split or the time budget.
+AUTO_MAX_ROUNDS = 20
+# `epochs: "auto"` gives each shard about this many optimizer steps per round (at least one epoch, at most
+# AUTO_MAX_EPOCHS): a small data set gets more epochs per round than a large one (benchmarks, issue 14).
+AUTO_STEPS_PER_ROUND = 100
+AUTO_MAX_EPOCHS = 10
 
 
 class TrainingParams(BaseModel):
@@ -15,8 +24,40 @@ class TrainingParams(BaseModel):
     model_config = ConfigDict(extra="ignore", populate_by_name=True, protected_namespaces=())
 
     num_shards: int = Field(2, ge=1, description="shards the training split is cut into")
-    rounds: int = Field(2, ge=1, description="federated averaging rounds; 2-3 reach centralized accuracy (P2)")
-    epochs: int = Field(2, ge=1, description="local epochs each shard trains per round")
+    rounds: Annotated[int, Field(ge=1)] | Auto = Field(
+        "auto",
+        description=(
+            f"federated averaging rounds; auto: up to {AUTO_MAX_ROUNDS}, stopping when the validation accuracy stops "
+            "improving (patience, min_delta) or before the time budget runs out, keeping the best round"
+        ),
+    )
+    epochs: Annotated[int, Field(ge=1)] | Auto = Field(
+        "auto",
+        description=(
+            f"local epochs each shard trains per round; auto: about {AUTO_STEPS_PER_ROUND} optimizer steps per shard "
+            "and round, from the data size"
+        ),
+    )
+    early_stopping: bool = Field(
+        False,
+        description=(
+            "hold out a validation split from the training rows, stop when its accuracy stops improving and keep the "
+            "best round (rounds auto turns it on)"
+        ),
+    )
+    patience: int = Field(2, ge=1, le=100, description="early stopping: rounds without improvement before stopping")
+    min_delta: float = Field(
+        0.005,
+        ge=0,
+        le=1,
+        description=("early stopping: the smallest gain in validation accuracy that counts as an improvement"),
+    )
+    time_budget_minutes: float = Field(
+        10.0,
+        gt=0,
+        le=7 * 24 * 60,
+        description=("early stopping: wall time for the whole task; no round starts that would end past it"),
+    )
     warmup_epochs: int = Field(
         1,
         ge=0,
@@ -77,7 +118,39 @@ class TrainingParams(BaseModel):
 
     def warmup_share(self) -> float:
         """The shared warm-up's part of a task's progress: its epochs against every local epoch of the rounds."""
-        return self.warmup_epochs / (self.warmup_epochs + self.rounds * self.epochs)
+        return self.warmup_epochs / (self.warmup_epochs + self.round_count * self.local_epochs)
+
+    @property
+    def round_count(self) -> int:
+        """The number of rounds (with early stopping, the most); the parameters must be resolved."""
+        if self.rounds == "auto":
+            raise ValueError("rounds is 'auto': resolve the parameters first")
+        return self.rounds
+
+    @property
+    def local_epochs(self) -> int:
+        """Local epochs per round; the parameters must be resolved."""
+        if self.epochs == "auto":
+            raise ValueError("epochs is 'auto': resolve the parameters first")
+        return self.epochs
+
+    @property
+    def wants_validation(self) -> bool:
+        """Whether the task holds out a validation split for early stopping."""
+        return self.early_stopping or self.rounds == "auto"
+
+    def resolve(self, shard_rows: list[int]) -> TrainingParams:
+        """Concrete numbers for 'auto': rounds become the most an early-stopped run may take, epochs the fewest
+        that give the mean shard about AUTO_STEPS_PER_ROUND steps of `batch_size` (from-scratch batches; a
+        pretrained model splits the batch and so takes more, smaller steps)."""
+        changes: dict[str, Any] = {}
+        if self.rounds == "auto":
+            changes.update(rounds=AUTO_MAX_ROUNDS, early_stopping=True)
+        if self.epochs == "auto":
+            rows = max(1.0, sum(shard_rows) / max(1, len(shard_rows)))
+            steps_per_epoch = math.ceil(rows / self.batch_size)
+            changes["epochs"] = max(1, min(AUTO_MAX_EPOCHS, math.ceil(AUTO_STEPS_PER_ROUND / steps_per_epoch)))
+        return self.model_copy(update=changes)
 
     def resolved_image_size(self, pretrained: bool) -> int:
         return self.image_size or (160 if pretrained else 32)

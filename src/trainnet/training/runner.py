@@ -17,6 +17,7 @@ from trainnet.data.examples import from_records
 from trainnet.dispatch.messages import PrepareJob, ShardJob, TaskLayout
 from trainnet.models.device import training_device
 from trainnet.storage import Storage
+from trainnet.training.baselines import baselines
 from trainnet.training.batches import encode
 from trainnet.training.model_io import TRAINNET_FILE, fetch_base, load_model, load_weights, save_weights
 from trainnet.training.model_zoo import build_initial_model, get_model_type
@@ -61,6 +62,7 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
         size = params.resolved_image_size(info.pretrained)
         preprocessor.size, preprocessor.crop_size = {"shortest_edge": size}, {"height": size, "width": size}
     record = {**info.to_dict(), "kind": job.kind, "label_names": job.label_names}
+    record["baseline"] = task_baselines(storage, bucket, layout, job.kind, inputs, labels)
     if params.shared_warmup_epochs(info.pretrained) and labels:
         data = encode(job.kind, inputs, labels, preprocessor, params.max_length)
         last_report = [0.0]
@@ -83,6 +85,24 @@ def prepare(job: PrepareJob, storage: Storage, bucket: str, reporter: Reporter) 
     reporter.prepared(job.task_id, record)
     log.info("task %s prepared: %s", job.task_id, info.note or f"pretrained from {info.weights_source}")
     return record
+
+
+def task_baselines(
+    storage: Storage, bucket: str, layout: TaskLayout, kind: str, inputs: list, labels: list[int]
+) -> list[dict] | None:
+    """The baselines of the task: fitted on the rows the model learns from (shards and validation split), scored on
+    the held-out evaluation split. A failure is logged and leaves them out; it never stops the training."""
+    try:
+        train_inputs, train_labels = list(inputs), list(labels)
+        if storage.exists(bucket, layout.validation_data):
+            more_inputs, more_labels = from_records(storage.get_bytes(bucket, layout.validation_data))
+            train_inputs += more_inputs
+            train_labels += more_labels
+        eval_inputs, eval_labels = from_records(storage.get_bytes(bucket, layout.eval_data))
+        return baselines(kind, train_inputs, train_labels, eval_inputs, eval_labels)
+    except Exception:
+        log.exception("task %s: baselines could not be computed", layout.task_id)
+        return None
 
 
 def training_rows(storage: Storage, bucket: str, layout: TaskLayout, num_shards: int, num_labels: int):
@@ -150,7 +170,7 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
         result = train_shard(
             model,
             data,
-            epochs=params.epochs,
+            epochs=params.local_epochs,
             learning_rate=params.resolved_learning_rate(job.kind, job.pretrained),
             batch_size=params.shard_batch_size(job.pretrained),
             weight_decay=params.weight_decay,

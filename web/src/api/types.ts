@@ -114,12 +114,23 @@ export interface DatasetJobAccepted {
   status: DatasetStatus;
 }
 
+/** Let the server decide: rounds by early stopping on the validation split, epochs from the data size. */
+export type Auto = "auto";
+
 export interface TrainRequest {
   model_type: string;
   dataset_id: string;
   num_shards?: number;
-  rounds?: number;
-  epochs?: number;
+  /** Default "auto": at most `info.budget.max_rounds`, stopped early when validation accuracy stalls. */
+  rounds?: number | Auto;
+  /** Default "auto": local epochs per round chosen from the data size. */
+  epochs?: number | Auto;
+  /** Wall-time budget of an auto run, > 0 (server default 10). */
+  time_budget_minutes?: number;
+  /** Rounds without improvement before an auto run stops, integer >= 1 (server default 2). */
+  patience?: number;
+  /** Smallest validation-accuracy gain (a fraction) that counts as improvement, >= 0 (server default 0.005). */
+  min_delta?: number;
   text_column?: string;
   image_column?: string;
   label_column?: string;
@@ -156,10 +167,16 @@ export interface ShardState {
   error: string | null;
 }
 
-export interface RoundMetrics {
+export interface Scores {
   accuracy?: number;
   macro_f1?: number;
   loss?: number;
+}
+
+/** A round's scores on the held-out evaluation split, plus (auto runs) on the validation split. */
+export interface RoundMetrics extends Scores {
+  /** Scores on the validation split carved out of the training rows. */
+  validation?: Scores;
 }
 
 export interface RoundState {
@@ -169,12 +186,35 @@ export interface RoundState {
   rows_covered: number;
 }
 
+/** The automatic training budget the server chose (present for auto runs). */
+export interface TrainingBudget {
+  max_rounds: number;
+  epochs: number;
+  patience: number;
+  min_delta: number;
+  time_budget_minutes: number;
+  validation_rows: number;
+}
+
+/** A simple model scored on the same held-out split as the trained one. */
+export interface Baseline {
+  kind: "majority" | "classical";
+  /** e.g. "majority class", "TF-IDF + logistic regression", "logistic regression on 8x8 pixels" */
+  name: string;
+  accuracy: number;
+  macro_f1: number;
+}
+
 export interface TaskDetail extends TaskSummary {
   kind: ModelKind;
   params: {
     num_shards?: number;
+    /** The number used: for an auto run, the most rounds it may take. */
     rounds?: number;
+    /** The number used: for an auto run, the local epochs per round chosen from the data size. */
     epochs?: number;
+    /** True when early stopping decides the number of rounds. */
+    early_stopping?: boolean;
     [key: string]: unknown;
   };
   info: {
@@ -182,12 +222,22 @@ export interface TaskDetail extends TaskSummary {
     weights_source?: string;
     /** A random init's shared training on all training rows before the shards copy it. */
     warmup?: { epochs: number; rows: number; steps: number; seconds: number };
+    budget?: TrainingBudget;
     [key: string]: unknown;
   };
   current_round: number;
   shards: ShardState[];
   rounds: RoundState[];
   model_id: string | null;
+  /** When the task first ran: an auto run's time budget counts from here. */
+  started_at?: string | null;
+  finished_at?: string | null;
+  /** The round (as in `rounds[i].round`) whose model was stored: the best by validation accuracy for auto runs. */
+  kept_round?: number | null;
+  /** Why training stopped, a sentence such as "reached the maximum of 20 rounds". */
+  stop_reason?: string | null;
+  /** null until the prepare job has computed them. */
+  baseline?: Baseline[] | null;
 }
 
 export interface TaskStatusResponse {

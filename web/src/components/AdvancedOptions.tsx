@@ -1,4 +1,10 @@
-import { ADVANCED_FIELDS, parseAdvanced, type AdvancedValues } from "../lib/advancedOptions";
+import {
+  ADVANCED_FIELDS,
+  BUDGET_FIELDS,
+  advancedNote,
+  parseAdvanced,
+  type AdvancedValues,
+} from "../lib/advancedOptions";
 import { FoldedSection } from "./FoldedSection";
 import { NumberInputs } from "./FoldedNumberFields";
 import { InputField } from "./InputField";
@@ -12,6 +18,7 @@ interface AdvancedOptionsProps {
 /** Folded away: the default path needs none of these. */
 export function AdvancedOptions({ value, onChange, defaultSource }: AdvancedOptionsProps) {
   const { problem } = parseAdvanced(value);
+  const note = advancedNote(value);
   return (
     <FoldedSection
       title="Advanced options"
@@ -26,6 +33,25 @@ export function AdvancedOptions({ value, onChange, defaultSource }: AdvancedOpti
         testIdPrefix="option"
         className="sm:grid-cols-3"
       />
+      <fieldset data-testid="auto-budget" className="space-y-2">
+        <legend className="text-sm font-medium text-slate-800">Automatic budget</legend>
+        <p className="text-xs text-slate-500">
+          With rounds on auto, training stops when validation accuracy stops improving or the time budget is spent, and
+          keeps the best round’s model.
+        </p>
+        <NumberInputs
+          fields={BUDGET_FIELDS}
+          value={value}
+          onChange={(numbers) => onChange({ ...value, ...numbers })}
+          testIdPrefix="option"
+          className="sm:grid-cols-3"
+        />
+      </fieldset>
+      {note && (
+        <p data-testid="advanced-note" className="text-xs text-slate-600">
+          {note}
+        </p>
+      )}
       <InputField
         label="Base model"
         hint="Weights to start from instead of the default: a model id or a directory the workers can read."

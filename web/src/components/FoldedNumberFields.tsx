@@ -12,7 +12,7 @@ interface NumberInputsProps<K extends string> {
   className: string;
 }
 
-/** One number input per field, empty meaning the server's default. */
+/** One number input per field (a text box for one that also takes "auto"), empty meaning the server's default. */
 export function NumberInputs<K extends string>({
   fields,
   value,
@@ -28,12 +28,13 @@ export function NumberInputs<K extends string>({
           label={field.label}
           hint={field.hint}
           data-testid={`${testIdPrefix}-${field.key}`}
-          type="number"
+          // A field that also takes "auto" needs a text box: a number input drops a word.
+          type={field.auto ? "text" : "number"}
           inputMode={field.integer ? "numeric" : "decimal"}
-          min={field.min}
-          max={field.max}
-          step={field.integer ? 1 : "any"}
-          placeholder="default"
+          min={field.auto ? undefined : field.min}
+          max={field.auto ? undefined : field.max}
+          step={field.auto ? undefined : field.integer ? 1 : "any"}
+          placeholder={field.placeholder ?? "default"}
           value={value[field.key]}
           onChange={(event) => onChange({ ...value, [field.key]: event.target.value })}
         />

@@ -22,10 +22,15 @@ interface MetricsChartProps {
   rounds: RoundState[];
   /** The planned number of rounds: the x axis spans them all from the start, so it does not rescale. */
   totalRounds?: number;
+  /** The round whose model was stored (`kept_round`), marked by a vertical line. */
+  keptRound?: number | null;
 }
 
-/** Evaluation accuracy (left axis, 0–100 %) and loss (right axis) per round, drawn as inline SVG. */
-export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
+/**
+ * Evaluation accuracy (left axis, 0–100 %) and loss (right axis) per round, plus the validation accuracy when the
+ * rounds report one, drawn as inline SVG.
+ */
+export function MetricsChart({ rounds, totalRounds = 0, keptRound = null }: MetricsChartProps) {
   const titleId = useId();
   const frame = useRef<HTMLDivElement>(null);
   const WIDTH = Math.max(240, useElementWidth(frame, DEFAULT_WIDTH));
@@ -40,18 +45,20 @@ export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
   const losses = evaluated.flatMap((round) => (typeof round.metrics?.loss === "number" ? [round.metrics.loss] : []));
   const lossMax = lossAxisMax(losses);
 
+  const accuracyPoint = (round: number, value: number): Point => ({
+    round,
+    x: xOf(round),
+    y: MARGIN.top + (1 - Math.max(0, Math.min(1, value))) * PLOT_H,
+    value,
+  });
   const accuracy: Point[] = [];
+  const validation: Point[] = [];
   const loss: Point[] = [];
   for (const round of evaluated) {
     const metrics = round.metrics!;
-    if (typeof metrics.accuracy === "number") {
-      const value = Math.max(0, Math.min(1, metrics.accuracy));
-      accuracy.push({
-        round: round.round,
-        x: xOf(round.round),
-        y: MARGIN.top + (1 - value) * PLOT_H,
-        value: metrics.accuracy,
-      });
+    if (typeof metrics.accuracy === "number") accuracy.push(accuracyPoint(round.round, metrics.accuracy));
+    if (typeof metrics.validation?.accuracy === "number") {
+      validation.push(accuracyPoint(round.round, metrics.validation.accuracy));
     }
     if (typeof metrics.loss === "number") {
       const value = Math.max(0, metrics.loss) / lossMax;
@@ -61,9 +68,15 @@ export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
 
   const labelEvery = Math.max(1, Math.ceil((last - first + 1) / 10));
   const ticks = Number.isFinite(first) ? range(first, last).filter((round) => (round - first) % labelEvery === 0) : [];
-  const summary = accuracy.length
-    ? `Accuracy ${accuracy.map((p) => `round ${p.round + 1}: ${(p.value * 100).toFixed(1)}%`).join(", ")}.`
-    : "No evaluated rounds yet.";
+  const readOut = (points: Point[]) => points.map((p) => `round ${p.round + 1}: ${(p.value * 100).toFixed(1)}%`);
+  const kept = typeof keptRound === "number" && Number.isFinite(first) ? keptRound : null;
+  const summary = [
+    accuracy.length ? `Accuracy ${readOut(accuracy).join(", ")}.` : "No evaluated rounds yet.",
+    validation.length ? `Validation accuracy ${readOut(validation).join(", ")}.` : "",
+    kept !== null ? `Kept round ${kept + 1}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
 
   return (
     <figure data-testid="metrics-chart" className="w-full">
@@ -71,6 +84,11 @@ export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
         <span className="flex items-center gap-1.5">
           <span className="h-0.5 w-5 bg-indigo-600" /> Accuracy (left)
         </span>
+        {validation.length > 0 && (
+          <span className="flex items-center gap-1.5">
+            <span className="h-0 w-5 border-t-2 border-dotted border-emerald-600" /> Validation accuracy (left)
+          </span>
+        )}
         <span className="flex items-center gap-1.5">
           <span className="h-0 w-5 border-t-2 border-dashed border-orange-500" /> Loss (right)
         </span>
@@ -114,6 +132,22 @@ export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
           <text x={MARGIN.left + PLOT_W / 2} y={HEIGHT - 2} textAnchor="middle" fill="#64748b" className="text-xs">
             round
           </text>
+          {kept !== null && (
+            <g data-testid="chart-kept-round" data-round={kept}>
+              <line
+                x1={xOf(kept)}
+                x2={xOf(kept)}
+                y1={MARGIN.top}
+                y2={MARGIN.top + PLOT_H}
+                stroke="#64748b"
+                strokeDasharray="2 3"
+              />
+              <text x={xOf(kept)} y={MARGIN.top - 4} textAnchor="middle" fill="#475569" className="text-xs">
+                kept
+              </text>
+              <title>{`Round ${kept + 1}: the stored model`}</title>
+            </g>
+          )}
           <Series
             points={loss}
             colour="#f97316"
@@ -121,6 +155,14 @@ export function MetricsChart({ rounds, totalRounds = 0 }: MetricsChartProps) {
             testId="chart-point-loss"
             format={(v) => v.toFixed(3)}
             name="loss"
+          />
+          <Series
+            points={validation}
+            colour="#059669"
+            dashed="2 4"
+            testId="chart-point-validation"
+            format={(v) => `${(v * 100).toFixed(1)}%`}
+            name="validation accuracy"
           />
           <Series
             points={accuracy}
@@ -141,7 +183,8 @@ interface SeriesProps {
   testId: string;
   name: string;
   format: (value: number) => string;
-  dashed?: boolean;
+  /** true for the loss's dashes, or an SVG dash pattern. */
+  dashed?: boolean | string;
 }
 
 function Series({ points, colour, testId, name, format, dashed = false }: SeriesProps) {
@@ -153,7 +196,7 @@ function Series({ points, colour, testId, name, format, dashed = false }: Series
           fill="none"
           stroke={colour}
           strokeWidth={2}
-          strokeDasharray={dashed ? "6 4" : undefined}
+          strokeDasharray={dashed === true ? "6 4" : dashed || undefined}
           strokeLinejoin="round"
         />
       )}

@@ -10,7 +10,13 @@ export interface NumberField<K extends string = string> {
   /** `min` itself is not allowed (e.g. a fraction that must be above 0). */
   minExclusive?: boolean;
   max?: number;
+  /** Also takes the word "auto" (the server decides); the input is then a text box. */
+  auto?: boolean;
+  /** Shown in the empty input; "default" unless set. */
+  placeholder?: string;
 }
+
+export const AUTO = "auto";
 
 export type NumberValues<K extends string = string> = Record<K, string>;
 
@@ -18,7 +24,7 @@ export function emptyValues<K extends string>(fields: readonly NumberField<K>[])
   return Object.fromEntries(fields.map((field) => [field.key, ""])) as NumberValues<K>;
 }
 
-/** Why `raw` is not a value of `field`, or null. */
+/** Why `number` is not a value of `field`, or null. */
 function fieldProblem(field: NumberField, number: number): string | null {
   const { label, integer, min, max, minExclusive } = field;
   const kind = integer ? "a whole number" : "a number";
@@ -45,4 +51,24 @@ export function parseNumberFields<K extends string>(
     parsed[field.key] = number;
   }
   return { values: parsed, problem: null };
+}
+
+/**
+ * One field that takes "auto" (any case) or a number: undefined when empty (the server's default), or the reason
+ * `raw` is neither.
+ */
+export function parseNumberOrAuto(
+  field: NumberField,
+  raw: string,
+): { value: number | typeof AUTO | undefined; problem: string | null } {
+  const text = raw.trim();
+  if (!text) return { value: undefined, problem: null };
+  if (text.toLowerCase() === AUTO) return { value: AUTO, problem: null };
+  const number = Number(text);
+  if (fieldProblem(field, number) === null) return { value: number, problem: null };
+  const { label, integer, min, minExclusive } = field;
+  const kind = integer ? "a whole number" : "a number";
+  const bound = min === undefined ? "" : ` ${minExclusive ? "above" : "of at least"} ${min}`;
+  const upper = field.max === undefined ? "" : ` (at most ${field.max})`;
+  return { value: undefined, problem: `${label} must be "auto" or ${kind}${bound}${upper}.` };
 }

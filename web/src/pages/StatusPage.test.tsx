@@ -2,7 +2,15 @@ import { act, screen, within } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 
 import * as api from "../api/client";
-import { httpError, makeRounds, makeTask } from "../test/fixtures";
+import {
+  STARTED_AT,
+  httpError,
+  makeAutoTask,
+  makeBaselines,
+  makeRounds,
+  makeTask,
+  withValidation,
+} from "../test/fixtures";
 import { renderAt, withFakeTimers } from "../test/render";
 import { REFRESH_MS, StatusPage } from "./StatusPage";
 
@@ -99,5 +107,67 @@ describe("StatusPage", () => {
     renderPage("nope");
     expect(await screen.findByText("Task not found")).toBeInTheDocument();
     expect(screen.getByTestId("task-load-error")).toHaveTextContent("task nope not found");
+  });
+
+  it("says how long an auto run may still take, counting down with the clock", async () => {
+    vi.setSystemTime(Date.parse(STARTED_AT) + 3 * 60_000);
+    getTask.mockResolvedValue(makeAutoTask());
+    renderPage();
+    const line = await screen.findByTestId("training-budget");
+    expect(line).toHaveTextContent("round 2 of at most 20 · budget 10 min · ~7 min left");
+    expect(screen.getByTestId("task-params")).toHaveTextContent("2 shards · up to 20 rounds (auto) · 3 epochs");
+    await act(() => vi.advanceTimersByTimeAsync(2 * 60_000));
+    expect(line).toHaveTextContent("~5 min left");
+  });
+
+  it("gives the stop reason and the kept round of a finished auto run, in the chart and the table too", async () => {
+    getTask.mockResolvedValue(
+      makeAutoTask({
+        status: "done",
+        progress: 100,
+        current_round: 3,
+        rounds: withValidation(makeRounds(4)),
+        kept_round: 2,
+        stop_reason: "validation accuracy did not improve by at least 0.5 points for 2 rounds",
+      }),
+    );
+    renderPage();
+    expect(await screen.findByTestId("training-budget")).toHaveTextContent(
+      "Stopped: validation accuracy did not improve by at least 0.5 points for 2 rounds · kept round 3",
+    );
+    expect(screen.getAllByTestId("chart-point-validation")).toHaveLength(4);
+    expect(screen.getByTestId("chart-kept-round")).toHaveAttribute("data-round", "2");
+    const kept = within(screen.getByTestId("metrics-table")).getByTestId("kept-round-badge");
+    expect(kept.closest("tr")).toHaveAttribute("data-round", "2");
+    // The x axis spans the 4 rounds run (ticks 1 2 3 4), not the maximum of 20 (ticks 1 3 5 … 19).
+    const chart = within(screen.getByTestId("metrics-chart"));
+    expect(chart.getByText("4")).toBeInTheDocument();
+    expect(chart.queryByText("5")).not.toBeInTheDocument();
+  });
+
+  it("shows the baselines and warns when the model does not beat the classical one", async () => {
+    getTask.mockResolvedValue(
+      makeTask({ status: "done", progress: 100, rounds: makeRounds(2), kept_round: 1, baseline: makeBaselines(0.8) }),
+    );
+    renderPage();
+    const panel = await screen.findByTestId("baseline");
+    expect(within(panel).getAllByTestId("baseline-row")).toHaveLength(2);
+    expect(within(panel).getByTestId("baseline-model-accuracy")).toHaveTextContent("70.0%");
+    expect(screen.getByTestId("baseline-warning")).toHaveTextContent(/does not beat the baseline/);
+  });
+
+  it("shows no warning when the model beats the baselines, and no panel before they exist", async () => {
+    getTask.mockResolvedValueOnce(
+      makeTask({ status: "done", progress: 100, rounds: makeRounds(2), kept_round: 1, baseline: makeBaselines(0.6) }),
+    );
+    const { unmount } = renderPage();
+    expect(await screen.findByTestId("baseline")).toBeInTheDocument();
+    expect(screen.queryByTestId("baseline-warning")).not.toBeInTheDocument();
+    unmount();
+
+    getTask.mockResolvedValueOnce(makeTask({ baseline: null }));
+    renderPage();
+    await screen.findByTestId("task-id");
+    expect(screen.queryByTestId("baseline")).not.toBeInTheDocument();
   });
 });

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 
 import { downloadModelUrl, getTask } from "../api/client";
 import { TERMINAL_STATUSES, type TaskDetail } from "../api/types";
+import { BaselinePanel } from "../components/BaselinePanel";
 import { Card } from "../components/Card";
 import { DownloadLink } from "../components/DownloadLink";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -19,6 +20,7 @@ import { usePolling } from "../hooks/usePolling";
 import { errorStatus } from "../lib/errors";
 import { formatDateTime, formatRelative, plural } from "../lib/format";
 import { statusTone } from "../lib/progress";
+import { budgetLine, isAutoRounds } from "../lib/trainingBudget";
 
 export const REFRESH_MS = 5000;
 
@@ -55,8 +57,11 @@ export function StatusPage() {
     );
   }
 
-  const totalRounds = task.params?.rounds ?? (task.rounds.length || undefined);
+  const auto = isAutoRounds(task);
+  // An auto run's rounds are a maximum: once it has stopped, the rounds it ran are the whole story.
+  const totalRounds = (auto && !isRunning(task) ? undefined : task.params?.rounds) ?? (task.rounds.length || undefined);
   const evaluated = task.rounds.some((round) => round.metrics);
+  const budget = budgetLine(task, now);
 
   return (
     <div className="space-y-6">
@@ -78,9 +83,16 @@ export function StatusPage() {
           <StatusBadge status={task.status} />
           <span className="font-mono text-sm font-semibold text-slate-900">{task.model_type}</span>
           <span className="text-sm text-slate-500">
-            {task.status === "running" && totalRounds ? `round ${task.current_round + 1} of ${totalRounds}` : null}
+            {task.status === "running" && totalRounds && !auto
+              ? `round ${task.current_round + 1} of ${totalRounds}`
+              : null}
           </span>
         </div>
+        {budget && (
+          <p data-testid="training-budget" className="mt-2 text-sm text-slate-600">
+            {budget}
+          </p>
+        )}
         <div className="mt-4">
           <ProgressBar
             value={task.progress}
@@ -106,7 +118,8 @@ export function StatusPage() {
           <Field label="Settings" testId="task-params">
             {[
               task.params?.num_shards !== undefined && plural(task.params.num_shards, "shard"),
-              task.params?.rounds !== undefined && plural(task.params.rounds, "round"),
+              task.params?.rounds !== undefined &&
+                `${auto ? "up to " : ""}${plural(task.params.rounds, "round")}${auto ? " (auto)" : ""}`,
               task.params?.epochs !== undefined && plural(task.params.epochs, "epoch"),
             ]
               .filter(Boolean)
@@ -144,11 +157,13 @@ export function StatusPage() {
         </Card>
       )}
 
+      <BaselinePanel task={task} />
+
       <Card title="Evaluation per round" testId="metrics-card">
         {evaluated ? (
           <div className="grid gap-6 lg:grid-cols-2">
-            <MetricsChart rounds={task.rounds} totalRounds={totalRounds} />
-            <MetricsTable rounds={task.rounds} />
+            <MetricsChart rounds={task.rounds} totalRounds={totalRounds} keptRound={task.kept_round} />
+            <MetricsTable rounds={task.rounds} keptRound={task.kept_round} />
           </div>
         ) : (
           <p className="flex min-h-24 items-center justify-center rounded-lg bg-slate-50 text-center text-sm text-slate-500">

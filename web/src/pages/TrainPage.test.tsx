@@ -197,6 +197,50 @@ describe("TrainPage", () => {
     expect(await screen.findByTestId("status-page")).toHaveTextContent("status of abc123");
   });
 
+  it("sends auto rounds and a time budget, and leaves unset options to the server", async () => {
+    const user = userEvent.setup();
+    mocked.uploadDataset.mockResolvedValue(makeDataset());
+    mocked.startTraining.mockResolvedValue({ task_id: "auto1", status: "queued" });
+    renderPage();
+    chooseFile(csvFile());
+    await screen.findByTestId("dataset-preview");
+    await user.click(screen.getByText("Advanced options"));
+    expect(screen.getByLabelText("Rounds")).toHaveAttribute("placeholder", "auto");
+    expect(screen.getByLabelText("Epochs per round")).toHaveAttribute("placeholder", "auto");
+    await user.type(screen.getByLabelText("Rounds"), "Auto");
+    await user.type(screen.getByLabelText("Time budget (minutes)"), "5");
+    await user.type(screen.getByLabelText("Patience (rounds)"), "3");
+    await user.type(screen.getByLabelText("Minimum improvement"), "0.01");
+    await user.click(screen.getByRole("button", { name: "Train model" }));
+    expect(mocked.startTraining).toHaveBeenCalledWith({
+      model_type: "minilm",
+      dataset_id: "ds_1",
+      rounds: "auto",
+      time_budget_minutes: 5,
+      patience: 3,
+      min_delta: 0.01,
+    });
+  });
+
+  it("blocks rounds that are neither auto nor a whole number, and a time budget of 0", async () => {
+    const user = userEvent.setup();
+    mocked.uploadDataset.mockResolvedValue(makeDataset());
+    renderPage();
+    chooseFile(csvFile());
+    await screen.findByTestId("dataset-preview");
+    await user.click(screen.getByText("Advanced options"));
+    const train = screen.getByRole("button", { name: "Train model" });
+    await user.type(screen.getByLabelText("Rounds"), "many");
+    expect(screen.getByTestId("advanced-problem")).toHaveTextContent(
+      'Rounds must be "auto" or a whole number of at least 1.',
+    );
+    expect(train).toBeDisabled();
+    await user.clear(screen.getByLabelText("Rounds"));
+    await user.type(screen.getByLabelText("Time budget (minutes)"), "0");
+    expect(screen.getByTestId("advanced-problem")).toHaveTextContent("Time budget (minutes) must be a number above 0.");
+    expect(train).toBeDisabled();
+  });
+
   it("blocks a non-integer option", async () => {
     const user = userEvent.setup();
     mocked.uploadDataset.mockResolvedValue(makeDataset());

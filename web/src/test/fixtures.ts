@@ -1,7 +1,17 @@
 /** Typed sample API answers for component tests. */
 import { AxiosError, AxiosHeaders, type AxiosResponse } from "axios";
 
-import type { Dataset, LoraJob, LoraTrial, ModelType, RoundState, TaskDetail, ValidationReport } from "../api/types";
+import type {
+  Baseline,
+  Dataset,
+  LoraJob,
+  LoraTrial,
+  ModelType,
+  RoundState,
+  TaskDetail,
+  TrainingBudget,
+  ValidationReport,
+} from "../api/types";
 
 export const MODEL_TYPES: ModelType[] = [
   {
@@ -177,6 +187,64 @@ export function makeTask(overrides: Partial<TaskDetail> = {}): TaskDetail {
     model_id: null,
     ...overrides,
   };
+}
+
+/** `rounds` with validation scores: accuracy 0.02 below each round's held-out accuracy. */
+export function withValidation(rounds: RoundState[]): RoundState[] {
+  return rounds.map((round) =>
+    round.metrics
+      ? {
+          ...round,
+          metrics: {
+            ...round.metrics,
+            validation: {
+              accuracy: (round.metrics.accuracy ?? 0) - 0.02,
+              macro_f1: (round.metrics.macro_f1 ?? 0) - 0.02,
+              loss: (round.metrics.loss ?? 0) + 0.05,
+            },
+          },
+        }
+      : round,
+  );
+}
+
+export const AUTO_BUDGET: TrainingBudget = {
+  max_rounds: 20,
+  epochs: 3,
+  patience: 2,
+  min_delta: 0.005,
+  time_budget_minutes: 10,
+  validation_rows: 120,
+};
+
+export const STARTED_AT = "2025-01-01T10:00:00Z";
+
+/** A running auto run in its second round (the first evaluated), started at `STARTED_AT`. */
+export function makeAutoTask(overrides: Partial<TaskDetail> = {}): TaskDetail {
+  return makeTask({
+    params: { num_shards: 2, rounds: 20, epochs: 3, early_stopping: true },
+    info: { pretrained: false, weights_source: "config", budget: AUTO_BUDGET },
+    started_at: STARTED_AT,
+    current_round: 1,
+    rounds: withValidation(makeRounds(2, 1)),
+    kept_round: null,
+    stop_reason: null,
+    baseline: null,
+    ...overrides,
+  });
+}
+
+/** The majority class (50%) and a classical text baseline at `classicalAccuracy`. */
+export function makeBaselines(classicalAccuracy = 0.65): Baseline[] {
+  return [
+    { kind: "majority", name: "majority class", accuracy: 0.5, macro_f1: 0.333 },
+    {
+      kind: "classical",
+      name: "TF-IDF + logistic regression",
+      accuracy: classicalAccuracy,
+      macro_f1: classicalAccuracy - 0.03,
+    },
+  ];
 }
 
 /** An error shaped like the one Axios throws for a 4xx answer with a JSON body. */

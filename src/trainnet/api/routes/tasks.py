@@ -50,7 +50,7 @@ def training_params(req: TrainRequest, settings: Any) -> TrainingParams:
         ("epochs", params.epochs, settings.max_epochs),
         ("warmup_epochs", params.warmup_epochs, settings.max_epochs),
     ):
-        if value > cap:
+        if isinstance(value, int) and value > cap:
             raise HTTPException(422, f"{name}={value} is above the limit of {cap}")
     return params
 
@@ -125,6 +125,9 @@ def task_out(task: Task) -> TaskOut:
         model_id=task.model_id if task.status == TaskStatus.DONE else None,
         started_at=task.started_at,
         finished_at=task.finished_at,
+        kept_round=(task.info or {}).get("kept_round"),
+        stop_reason=(task.info or {}).get("stop_reason"),
+        baseline=(task.info or {}).get("baseline"),
     )
 
 
@@ -206,7 +209,7 @@ def report_preparation(task_id: Id, report: PreparationReport, settings: Setting
     with session_scope(settings.sqlalchemy_url) as session:
         task = get_task(session, task_id, lock=True)
         shard_rows = task.info.get("shard_rows", [])
-        info = {**report.info, "shard_rows": shard_rows, "eval_rows": task.info.get("eval_rows")}
+        info = {**task.info, **report.info}
         dispatches = coordinator.record_preparation(session, task, info, shard_rows, Policy.from_settings(settings))
     dispatcher.send(dispatches)
     return Proceed(proceed=True)
@@ -254,6 +257,9 @@ def report_round(
                 metrics=report.metrics,
                 error=report.error,
                 model_size=report.model_size,
+                final=report.final,
+                kept_round=report.kept_round,
+                stop_reason=report.stop_reason,
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from None
