@@ -17,6 +17,7 @@ import pytest
 from playwright.sync_api import Page, Response, expect
 
 from tests.browser.conftest import detail_lines, download_zip, screenshot_both_sizes
+from tests.conftest import TINY_DISTILBERT
 
 pytestmark = pytest.mark.browser
 
@@ -126,6 +127,8 @@ def test_newcomer_trains_a_text_model_and_downloads_it(
     expect(page.get_by_test_id("metrics-table").get_by_test_id("metrics-row")).to_have_count(2)
     expect(page.get_by_test_id("chart-point-accuracy")).to_have_count(2)
     expect(page.get_by_test_id("load-snippet")).to_contain_text("AutoModelForSequenceClassification.from_pretrained")
+    expect(page.get_by_test_id("training-budget")).to_contain_text("Stopped: ran the 2 round(s) asked for")
+    expect(page.get_by_test_id("baseline").get_by_test_id("baseline-row")).to_have_count(2)
     screenshot_both_sizes(page, artifacts_dir, "status")
 
     names = download_zip(page, "download-model", tmp_path / "model.zip")
@@ -144,6 +147,43 @@ def test_newcomer_trains_a_text_model_and_downloads_it(
     screenshot_both_sizes(page, artifacts_dir, "tasks")
     row.click()
     expect(page).to_have_url(re.compile(rf"/status/{re.escape(task_id)}$"))
+
+
+def test_a_model_that_does_not_beat_the_baseline_is_flagged_with_what_to_do(
+    web_page: Page, live_server: str, artifacts_dir: Path
+) -> None:
+    """A model that cannot learn (a learning rate of 1e-9) against TF-IDF on words that name the class."""
+    page = web_page
+    dataset = page.request.post(
+        f"{live_server}/api/datasets",
+        multipart={"file": {"name": "reviews.csv", "mimeType": "text/csv", "buffer": text_csv(40)}},
+    )
+    assert dataset.status == 201, dataset.text()
+    started = page.request.post(
+        f"{live_server}/api/train",
+        data={
+            "dataset_id": dataset.json()["dataset_id"],
+            "model_type": "distilbert",
+            "num_shards": 1,
+            "rounds": 1,
+            "epochs": 1,
+            "warmup_epochs": 0,
+            "learning_rate": 1e-9,
+            "model_config": TINY_DISTILBERT,
+        },
+    )
+    assert started.status == 202, started.text()
+    page.goto(f"/status/{started.json()['task_id']}")
+    assert wait_until_finished(page) == "done"
+    task = page.request.get(f"{live_server}/api/tasks/{started.json()['task_id']}").json()
+    classical = next(b for b in task["baseline"] if b["kind"] == "classical")
+    assert classical["accuracy"] > task["rounds"][0]["metrics"]["accuracy"], (classical, task["rounds"])
+    warning = page.get_by_test_id("baseline-warning")
+    expect(warning).to_be_visible()
+    expect(warning).to_contain_text("Your model does not beat the baseline")
+    expect(warning).to_contain_text("TF-IDF + logistic regression")
+    expect(warning).to_contain_text("MiniLM")
+    screenshot_both_sizes(page, artifacts_dir, "status-baseline-warning")
 
 
 def test_workers_page_shows_a_live_worker(web_page: Page, artifacts_dir: Path) -> None:
