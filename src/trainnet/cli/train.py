@@ -99,7 +99,7 @@ def train(
         if value is not None:
             request[TrainingParams.model_fields[name].alias or name] = _option_value(name, value)
     try:
-        with _server(api, data_dir) as url, httpx.Client(base_url=url, timeout=60) as client:
+        with embedded_server(api, data_dir) as url, httpx.Client(base_url=url, timeout=60) as client:
             _train(client, file, {k: v for k, v in request.items() if v is not None}, out, timeout)
     except (RuntimeError, httpx.HTTPError) as exc:
         fail(str(exc))
@@ -138,7 +138,7 @@ def _train(client: httpx.Client, file: Path, request: dict[str, Any], out: Path,
 
 
 @contextlib.contextmanager
-def _server(api: str | None, data_dir: Path | None) -> Iterator[str]:
+def embedded_server(api: str | None, data_dir: Path | None) -> Iterator[str]:
     """The API's URL: `api`, or an embedded server's, started in a temporary directory and stopped after."""
     if api is not None:
         yield api
