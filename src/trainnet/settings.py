@@ -13,8 +13,14 @@ from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from trainnet.dispatch.messages import CPU_QUEUE
+from trainnet.training.params import TrainingParams
 
 MB = 1024 * 1024
+
+
+def _param_default(name: str) -> float:
+    default: float = TrainingParams.model_fields[name].default
+    return default
 
 
 def _env(*names: str) -> AliasChoices:
@@ -63,8 +69,11 @@ class Settings(BaseSettings):
     max_shards: int = Field(64, validation_alias=_env("TRAINNET_MAX_SHARDS"))
     max_rounds: int = Field(50, validation_alias=_env("TRAINNET_MAX_ROUNDS"))
     max_epochs: int = Field(100, validation_alias=_env("TRAINNET_MAX_EPOCHS"))
-    eval_fraction: float = Field(0.2, validation_alias=_env("TRAINNET_EVAL_FRACTION"))
-    min_shard_fraction: float = Field(0.5, validation_alias=_env("TRAINNET_MIN_SHARD_FRACTION"))
+    # The server's defaults for these training parameters; a task may set its own.
+    eval_fraction: float = Field(_param_default("eval_fraction"), validation_alias=_env("TRAINNET_EVAL_FRACTION"))
+    min_shard_fraction: float = Field(
+        _param_default("min_shard_fraction"), validation_alias=_env("TRAINNET_MIN_SHARD_FRACTION")
+    )
     train_queue: str = Field(CPU_QUEUE, validation_alias=_env("TRAINNET_TRAIN_QUEUE"))
     shard_max_retries: int = Field(2, validation_alias=_env("TRAINNET_SHARD_MAX_RETRIES"))
     shard_lease_seconds: int = Field(120, validation_alias=_env("TRAINNET_SHARD_LEASE_SECONDS"))
