@@ -101,7 +101,9 @@ def test_worker_endpoints_require_the_worker_token(client, text_dataset):
 
 
 def test_the_warm_up_progress_a_worker_reports_moves_a_running_task_before_its_shards_exist(client, text_dataset):
-    task_id = start(client, model_type="distilbert", dataset_id=text_dataset, rounds=2, epochs=2).json()["task_id"]
+    task_id = start(
+        client, model_type="distilbert", dataset_id=text_dataset, rounds=2, epochs=2, warmup_epochs=1
+    ).json()["task_id"]
     good = {"Authorization": "Bearer test-token"}
     too_far = client.patch(f"/api/tasks/{task_id}/status", json={"status": "running", "progress": 150}, headers=good)
     assert too_far.status_code == 422 and "progress" in too_far.text

@@ -37,7 +37,14 @@ def prepared_task(tmp_path, epochs: int, reporter=None, **params) -> tuple[Local
     rows = text_rows(20)
     records = "".join(json.dumps({"text": r["text"], "label": int(r["label"] == "pos")}) + "\n" for r in rows)
     storage.put_bytes(BUCKET, layout.shard_data(0), records.encode())
-    params = {"epochs": epochs, "batch_size": 2, "model_config": TINY_DISTILBERT, **params}
+    params = {
+        "epochs": epochs,
+        "rounds": 2,
+        "warmup_epochs": 1,
+        "batch_size": 2,
+        "model_config": TINY_DISTILBERT,
+        **params,
+    }
     prepare(
         PrepareJob(
             task_id="task_1",
@@ -104,7 +111,7 @@ def test_a_shard_whose_labels_the_model_has_no_head_for_is_left_out_of_the_warm_
     storage.put_bytes(BUCKET, layout.shard_data(0), good.encode())
     storage.put_bytes(BUCKET, layout.shard_data(1), corrupt.encode())
     storage.put_bytes(BUCKET, layout.shard_data(2), b"not json\n")
-    params = {"epochs": 1, "batch_size": 2, "model_config": TINY_DISTILBERT}
+    params = {"epochs": 1, "rounds": 2, "warmup_epochs": 1, "batch_size": 2, "model_config": TINY_DISTILBERT}
     prepare(
         PrepareJob(
             task_id="task_2",

@@ -113,3 +113,30 @@ def test_a_local_base_model_directory_is_used(tmp_path, tiny_text):
     tokenizer.save_pretrained(tmp_path)
     _, _, info = build_initial_model(MODEL_TYPES["distilbert"], ["a", "b", "c"], [], base_model=str(tmp_path))
     assert info.pretrained is True and info.weights_source == str(tmp_path)
+
+
+def test_a_random_shift_moves_an_image_by_at_most_its_pad_and_keeps_its_shape():
+    import torch
+
+    from trainnet.training.shard_trainer import random_shift
+
+    image = torch.zeros(8, 1, 12, 12)
+    image[:, :, 6, 6] = 1.0
+    moved = random_shift(image, 2, torch.Generator().manual_seed(0))
+    assert moved.shape == image.shape
+    for one in moved:
+        y, x = (one[0] == 1.0).nonzero()[0].tolist()
+        assert abs(y - 6) <= 2 and abs(x - 6) <= 2
+    assert not torch.equal(moved, image)
+
+
+def test_a_random_init_mobilenet_keeps_a_spatial_map_at_32_pixels():
+    import torch
+
+    from trainnet.training.model_zoo import MODEL_TYPES, build_initial_model
+
+    model, _, _ = build_initial_model(MODEL_TYPES["mobilenet_v2"], ["a", "b"], [], image_size=32)
+    assert model.config.output_stride == 16 and model.config.classifier_dropout_prob == 0.1
+    with torch.no_grad():
+        hidden = model.mobilenet_v2(torch.zeros(1, 3, 32, 32)).last_hidden_state
+    assert hidden.shape[-2:] == (2, 2)

@@ -176,6 +176,9 @@ def run_shard(job: ShardJob, storage: Storage, bucket: str, reporter: Reporter, 
             weight_decay=params.weight_decay,
             seed=params.seed * 1000 + job.round * 100 + job.index,
             on_progress=on_progress,
+            schedule=params.lr_schedule(job.pretrained, job.round),
+            label_smoothing=params.label_smoothing,
+            augment_shift=params.resolved_augment_shift(job.kind, job.pretrained),
         )
     except NotWanted:  # e.g. the task hit its wall-time limit: free this worker within about a second
         log.info("%s: stopped, the task has ended or the round has moved on", tag)

@@ -7,9 +7,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import torch
+import torch.nn.functional as F
 
 from trainnet.training.batches import EncodedData
 from trainnet.training.params import TrainingParams
+from trainnet.training.schedule import LrSchedule
 
 
 @dataclass
@@ -22,6 +24,16 @@ class ShardResult:
 
 
 ProgressCallback = Callable[[int, int, float], None]  # (step, total_steps, running loss)
+
+
+def random_shift(pixels: torch.Tensor, pad: int, generator: torch.Generator) -> torch.Tensor:
+    """Each image moved by up to `pad` pixels in x and y, its border repeated into the gap: a label-preserving
+    augmentation for small images (no flips, which would change digits and characters)."""
+    n, _, height, width = pixels.shape
+    padded = F.pad(pixels, (pad, pad, pad, pad), mode="replicate")
+    dx = torch.randint(0, 2 * pad + 1, (n,), generator=generator).tolist()
+    dy = torch.randint(0, 2 * pad + 1, (n,), generator=generator).tolist()
+    return torch.stack([padded[i, :, y : y + height, x : x + width] for i, (x, y) in enumerate(zip(dx, dy))])
 
 
 def adamw(parameters, learning_rate: float, weight_decay: float = 0.01) -> torch.optim.AdamW:
@@ -41,8 +53,13 @@ def train_shard(
     weight_decay: float = 0.01,
     seed: int = 0,
     on_progress: ProgressCallback | None = None,
+    schedule: LrSchedule | None = None,
+    label_smoothing: float = 0.0,
+    augment_shift: int = 0,
 ) -> ShardResult:
-    """Run `epochs` of AdamW on `data`, starting from the model's current weights; return the new weights."""
+    """Run `epochs` of AdamW on `data`, starting from the model's current weights; return the new weights.
+    `schedule` sets each step's learning rate (None: constant); images are shifted by up to `augment_shift` pixels;
+    the loss is cross-entropy with `label_smoothing`."""
     started = time.perf_counter()
     generator = torch.Generator().manual_seed(seed)
     optimizer = adamw(model.parameters(), learning_rate, weight_decay)
@@ -52,7 +69,14 @@ def train_shard(
     step, loss_sum = 0, 0.0
     for _epoch in range(epochs):
         for batch in data.batches(batch_size, shuffle=True, generator=generator):
-            loss = model(**{k: v.to(device) for k, v in batch.items()}).loss
+            if schedule is not None:
+                for group in optimizer.param_groups:
+                    group["lr"] = learning_rate * schedule.factor(step, total_steps)
+            if augment_shift and "pixel_values" in batch:
+                batch["pixel_values"] = random_shift(batch["pixel_values"], augment_shift, generator)
+            labels = batch.pop("labels").to(device)
+            logits = model(**{k: v.to(device) for k, v in batch.items()}).logits
+            loss = F.cross_entropy(logits, labels, label_smoothing=label_smoothing)
             optimizer.zero_grad(set_to_none=True)
             loss.backward()
             optimizer.step()
@@ -94,6 +118,9 @@ def warm_up(
         params.weight_decay,
         seed=params.seed * 1000 + 999,
         on_progress=progress,
+        schedule=params.lr_schedule(pretrained, None),
+        label_smoothing=params.label_smoothing,
+        augment_shift=params.resolved_augment_shift(kind, pretrained),
     )
     return {
         "epochs": epochs,
