@@ -98,7 +98,8 @@ class TrainingParams(BaseModel):
             "learning-rate decay after its warm-up, over the whole task (with early stopping, over the most rounds)"
         ),
     )
-    label_smoothing: float = Field(0.1, ge=0, lt=1, description="cross-entropy label smoothing")
+    # Off by default: on MNIST from scratch it cost 3 points (94.0% -> 91.0%, centralized, shifts on).
+    label_smoothing: float = Field(0.0, ge=0, lt=1, description="cross-entropy label smoothing")
     augment_shift: int | None = Field(
         None,
         ge=0,
