@@ -19,6 +19,7 @@ from transformers import (
 )
 
 from tests.conftest import TINY_DISTILBERT, TINY_MOBILENET, digits_rows, to_csv, wait_for_task
+from trainnet.training.params import AUTO_MAX_ROUNDS
 
 pytestmark = pytest.mark.slow
 
@@ -119,7 +120,11 @@ def test_auto_rounds_stop_when_the_time_budget_is_spent(api, text_csv):
     )
     assert len(task["rounds"]) == 1 and task["kept_round"] == 0
     assert task["stop_reason"] == "the 0.0001-minute time budget would be spent before another round ended"
-    assert task["params"]["rounds"] == 20 and task["params"]["epochs"] >= 1 and task["info"]["budget"]["epochs_auto"]
+    assert (
+        task["params"]["rounds"] == AUTO_MAX_ROUNDS
+        and task["params"]["epochs"] >= 1
+        and task["info"]["budget"]["epochs_auto"]
+    )
 
 
 def test_pretrained_minilm_learns_the_reviews(api, text_csv, tmp_path):

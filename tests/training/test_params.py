@@ -26,9 +26,9 @@ def test_the_warm_up_takes_its_share_of_the_progress_by_epochs():
 def test_auto_resolves_from_the_data_size_and_turns_early_stopping_on():
     params = TrainingParams(num_shards=4, batch_size=16)  # every budget field left at auto
     assert params.wants_validation and not params.early_stopping
-    small = params.resolve([240, 240, 240, 240])  # 15 steps an epoch: 7 epochs make about 100 steps
-    assert (small.rounds, small.epochs, small.warmup_epochs, small.early_stopping) == (AUTO_MAX_ROUNDS, 7, 4, True)
-    large = params.resolve([20_000] * 4)  # an epoch is already 1,250 steps
+    small = params.resolve([240, 240, 240, 240])  # 15 steps a shard epoch, 60 a warm-up epoch
+    assert (small.rounds, small.epochs, small.warmup_epochs, small.early_stopping) == (AUTO_MAX_ROUNDS, 2, 8, True)
+    large = params.resolve([20_000] * 4)  # a shard epoch is already 1,250 steps
     assert (large.epochs, large.warmup_epochs) == (1, 1)
     fixed = TrainingParams(rounds=3, epochs=2, warmup_epochs=1).resolve([240, 240])
     assert (fixed.rounds, fixed.epochs, fixed.warmup_epochs, fixed.early_stopping) == (3, 2, 1, False)
@@ -44,6 +44,7 @@ def test_unresolved_auto_values_are_refused_where_a_number_is_needed():
 
 def test_epochs_for_a_step_target_stay_between_one_and_the_most():
     assert epochs_for(100, 240, 16, 10) == 7
+    assert epochs_for(150, 240, 16, 2) == 2
     assert epochs_for(100, 10, 16, 10) == 10
     assert epochs_for(100, 100_000, 16, 10) == 1
 
@@ -59,9 +60,9 @@ def test_the_learning_rate_warms_up_then_decays_over_the_whole_task_and_the_jobs
     assert factors == sorted(factors, reverse=True)
 
 
-def test_a_pretrained_model_has_no_warm_up_in_its_schedule_and_only_random_init_images_are_shifted():
+def test_pretrained_weights_keep_a_constant_rate_and_only_random_init_images_are_shifted():
     params = TrainingParams(rounds=2, epochs=2, warmup_epochs=1)
-    assert (params.lr_schedule(True, 0).start, params.lr_schedule(True, 1).end) == (0, 1)
+    assert params.lr_schedule(True, 0) is None and params.lr_schedule(False, 0) is not None
     assert params.resolved_augment_shift("image", pretrained=False) == 2
     assert params.resolved_augment_shift("image", pretrained=True) == 0
     assert params.resolved_augment_shift("text", pretrained=False) == 0
