@@ -85,7 +85,7 @@ def test_a_worker_keeps_the_most_recently_used_task_bases_and_deletes_older_ones
 
     def fetch(task):
         time.sleep(0.02)  # distinct modification times even on a coarse clock
-        return fetch_base(storage, "artifacts", TaskLayout(task).base, cache, keep=3)
+        return fetch_base(storage, "artifacts", TaskLayout(task).base, cache, keep=3, in_use_seconds=0)
 
     for task in "abc":
         fetch(task)

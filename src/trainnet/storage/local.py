@@ -76,15 +76,19 @@ class LocalStorage(Storage):
 
     def list(self, bucket: str, prefix: str) -> list[str]:
         base = self.root / bucket
-        if not base.is_dir():
-            return []
-        keys = (p.relative_to(base).as_posix() for p in base.rglob("*") if p.is_file())
+        # Walk only the folder the prefix names, not the bucket: other workers delete other tasks' folders
+        # meanwhile, and os.walk skips a folder that vanishes where rglob raised FileNotFoundError.
+        folder = base / prefix.rsplit("/", 1)[0] if "/" in prefix else base
+        keys = ((Path(top) / name).relative_to(base).as_posix() for top, _, files in os.walk(folder) for name in files)
         return sorted(k for k in keys if k.startswith(prefix) and not k.rsplit("/", 1)[-1].startswith(".tmp-"))
 
     def delete(self, bucket: str, key: str) -> None:
         path = self._path(bucket, key)
         path.unlink(missing_ok=True)
         parent = path.parent
-        while parent != self.root / bucket and parent.is_dir() and not any(parent.iterdir()):
-            parent.rmdir()
-            parent = parent.parent
+        try:
+            while parent != self.root / bucket and parent.is_dir() and not any(parent.iterdir()):
+                parent.rmdir()
+                parent = parent.parent
+        except OSError:  # another worker removed or refilled the folder meanwhile: nothing left to tidy here
+            pass

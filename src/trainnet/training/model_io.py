@@ -3,11 +3,13 @@ Hugging Face directory with its metrics and model card. Weights are safetensors 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import string
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 
@@ -31,12 +33,21 @@ def load_weights(data: bytes) -> dict[str, torch.Tensor]:
         raise ValueError(f"weights are not a valid safetensors file: {exc}") from None
 
 
+IN_USE_SECONDS = 60.0
 CACHED_BASES = 4  # task base directories a worker keeps on its disk, the most recently used
 
 
-def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path, keep: int = CACHED_BASES) -> Path:
+def fetch_base(
+    storage: Storage,
+    bucket: str,
+    prefix: str,
+    cache_dir: Path,
+    keep: int = CACHED_BASES,
+    in_use_seconds: float = IN_USE_SECONDS,
+) -> Path:
     """The task's base directory on local disk, downloaded once per worker and reused for every shard; the
-    least recently used other bases beyond `keep` are deleted, so a long-lived worker's disk does not fill."""
+    least recently used other bases beyond `keep` are deleted, so a long-lived worker's disk does not fill, unless
+    used in the last `in_use_seconds` (embedded workers share the cache: a sibling may be loading it)."""
     target = Path(cache_dir) / prefix
     if (target / "config.json").is_file():
         os.utime(target)
@@ -50,19 +61,18 @@ def fetch_base(storage: Storage, bucket: str, prefix: str, cache_dir: Path, keep
         staging.rename(target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    _evict_cached_bases(target, keep)
+    _evict_cached_bases(target, keep, in_use_seconds)
     return target
 
 
-def _evict_cached_bases(current: Path, keep: int) -> None:
+def _evict_cached_bases(current: Path, keep: int, in_use_seconds: float) -> None:
     """`current` is <cache>/tasks/<task>/base: remove the other tasks' folders beyond the `keep` most recent."""
-    bases = sorted(
-        (p for p in current.parent.parent.glob(f"*/{current.name}") if p.is_dir()),
-        key=lambda p: p.stat().st_mtime,
-        reverse=True,
-    )
-    for old in bases[keep:]:
-        if old != current:
+    found = []
+    for path in current.parent.parent.glob(f"*/{current.name}"):
+        with contextlib.suppress(OSError):  # a sibling worker may evict it meanwhile
+            found.append((path.stat().st_mtime, path))
+    for mtime, old in sorted(found, reverse=True)[keep:]:
+        if old != current and time.time() - mtime > in_use_seconds:
             shutil.rmtree(old.parent, ignore_errors=True)
 
 
