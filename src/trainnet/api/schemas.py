@@ -158,7 +158,10 @@ class BaselineOut(BaseModel):
 class TaskOut(TaskSummary):
     params: dict
     info: dict
-    kept_round: int | None = Field(None, description="the round whose model was stored")
+    kept_round: int | None = Field(None, description="the best round by validation accuracy")
+    averaged_rounds: list[int] | None = Field(
+        None, description="the rounds whose weights the stored model averages (a greedy soup), best first"
+    )
     stop_reason: str | None = Field(None, description="why training stopped")
     baseline: list[BaselineOut] | None = Field(None, description="baselines on the same splits")
     label_names: list[str]

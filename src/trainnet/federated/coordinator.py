@@ -299,7 +299,13 @@ def record_round_report(
         return True, dispatches
     kept = round_ if kept_round is None else kept_round
     kept_row = round_of(session, task, kept)
+    kept_metrics = (kept_row.metrics if kept_row is not None else None) or metrics or {}
     task.info = {**(task.info or {}), "kept_round": kept, "stop_reason": stop_reason}
+    soup = (metrics or {}).get("model")
+    if soup:  # the model averages the best rounds: its own scores, not the kept round's
+        task.info["averaged_rounds"] = soup["rounds"]
+        kept_metrics = {**kept_metrics, **{k: v for k, v in soup.items() if k != "rounds"}}
+        kept_metrics["averaged_rounds"] = soup["rounds"]
     model_id = model_id_for(task.id)
     if session.get(Model, model_id) is None:
         session.add(
@@ -307,7 +313,7 @@ def record_round_report(
                 id=model_id,
                 task_id=task.id,
                 model_type=task.model_type,
-                metrics=(kept_row.metrics if kept_row is not None else None) or metrics or {},
+                metrics=kept_metrics,
                 size_bytes=model_size or 0,
                 storage_key=TaskLayout.model_archive(model_id),
             )

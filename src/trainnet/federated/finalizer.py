@@ -48,26 +48,31 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     model.load_state_dict(average_weights(state_dicts, [s.rows for s in job.shards]))
     del state_dicts
     model.to(training_device())
+    training_rows = None
     if params.recalibrate_batchnorm and has_batchnorm(model):
         inputs, labels = [], []
         for shard in job.shards:
             shard_inputs, shard_labels = from_records(storage.get_bytes(artifacts, layout.shard_data(shard.index)))
             inputs += shard_inputs
             labels += shard_labels
-        recalibrate_batchnorm(model, encode(job.kind, inputs, labels, preprocessor, params.max_length))
+        training_rows = encode(job.kind, inputs, labels, preprocessor, params.max_length)
+        recalibrate_batchnorm(model, training_rows)
 
-    def score(key: str) -> dict[str, float]:
+    def encoded(key: str):
         inputs, labels = from_records(storage.get_bytes(artifacts, key))
-        return evaluate(model, encode(job.kind, inputs, labels, preprocessor, params.max_length))
+        return encode(job.kind, inputs, labels, preprocessor, params.max_length)
 
+    eval_rows = encoded(layout.eval_data)
     metrics: dict[str, Any] = {
-        **score(layout.eval_data),
+        **evaluate(model, eval_rows),
         "round": job.round,
         "shards_used": [s.index for s in job.shards],
     }
     decision = rules.after_round(job.round, job.rounds_total, None)
+    history = None
     if job.validation_history is not None:
-        metrics["validation"] = score(layout.validation_data)
+        validation_rows = encoded(layout.validation_data)
+        metrics["validation"] = evaluate(model, validation_rows)
         history = [rules.RoundScore(h.accuracy, h.loss) for h in job.validation_history]
         history.append(rules.RoundScore(metrics["validation"]["accuracy"], metrics["validation"]["loss"]))
         decision = rules.after_round(
@@ -81,16 +86,31 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
             params.time_budget_minutes * 60,
         )
     log.info("task %s round %d: %s (%s)", job.task_id, job.round, json.dumps(metrics), decision)
-    model.cpu()
-    size = None
+    weights = save_weights({k: v.cpu() for k, v in model.state_dict().items()})
     if not decision.stop:
-        weights = save_weights(model.state_dict())
         storage.put_bytes(artifacts, layout.global_weights(job.round + 1), weights)
-        if job.validation_history is not None and decision.kept_round == job.round:
-            storage.put_bytes(artifacts, layout.best_weights, weights)
-    else:
-        if decision.kept_round != job.round:
-            model.load_state_dict(load_weights(storage.get_bytes(artifacts, layout.best_weights)))
+    if history is not None:
+        _keep_best_rounds(storage, artifacts, layout, history, params.soup_rounds, weights)
+    size = None
+    if decision.stop:
+        if history is not None:
+            soup = _mix_soup(
+                model,
+                storage,
+                artifacts,
+                layout,
+                rules.top_rounds(history, params.soup_rounds),
+                history,
+                training_rows,
+                validation_rows,
+            )
+            metrics["model"] = {
+                **evaluate(model, eval_rows),
+                "validation": evaluate(model, validation_rows),
+                "rounds": soup,
+            }
+            log.info("task %s: the model averages rounds %s: %s", job.task_id, soup, json.dumps(metrics["model"]))
+        model.cpu()
         size = _store_final_model(
             job, model, preprocessor, base, metrics, decision, storage, buckets["models"], reporter
         )
@@ -118,6 +138,35 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     return metrics
 
 
+def _keep_best_rounds(storage, bucket, layout: TaskLayout, history: list[rules.RoundScore], k: int, weights: bytes):
+    """Keep the weights of the `k` best rounds so far (this one's among them when it is), deleting a round that
+    dropped out; the rule decides from the scores alone, so a re-run keeps the same rounds."""
+    round_ = len(history) - 1
+    keep = rules.top_rounds(history, k)
+    if round_ in keep:
+        storage.put_bytes(bucket, layout.kept_weights(round_), weights)
+    for dropped in set(rules.top_rounds(history[:-1], k)) - set(keep):
+        storage.delete(bucket, layout.kept_weights(dropped))
+
+
+def _mix_soup(model, storage, bucket, layout, ranked, history, training_rows, validation_rows) -> list[int]:
+    """Load into `model` the greedy soup of the `ranked` rounds (best first) and return the rounds it averages."""
+    states = {r: load_weights(storage.get_bytes(bucket, layout.kept_weights(r))) for r in ranked}
+
+    def mix(rounds: list[int]) -> None:
+        model.load_state_dict(average_weights([states[r] for r in rounds], [1.0] * len(rounds)))
+        if training_rows is not None:
+            recalibrate_batchnorm(model, training_rows)
+
+    def score(rounds: list[int]) -> float:
+        mix(rounds)
+        return evaluate(model, validation_rows)["accuracy"]
+
+    soup = rules.greedy_soup(ranked, history[ranked[0]].accuracy, score)
+    mix(soup)
+    return soup
+
+
 def _store_final_model(
     job: RoundJob,
     model,
@@ -132,10 +181,12 @@ def _store_final_model(
     """Write the kept round's model as a Hugging Face directory, zipped, with its metrics and model card."""
     history = reporter.round_metrics(job.task_id)[: job.round] + [metrics]
     kept = history[decision.kept_round] if decision.kept_round < len(history) else metrics
+    soup = metrics.get("model")
     info = json.loads((base / TRAINNET_FILE).read_text())
     all_metrics = {
-        **{k: kept[k] for k in ("accuracy", "macro_f1", "loss")},
+        **{k: (soup or kept)[k] for k in ("accuracy", "macro_f1", "loss")},
         "kept_round": decision.kept_round,
+        "averaged_rounds": soup["rounds"] if soup else [decision.kept_round],
         "stop_reason": decision.reason,
         "rounds": history,
     }

@@ -150,13 +150,19 @@ def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset
     kept_line = ""
     if metrics.get("stop_reason"):
         count = len(metrics.get("rounds", []))
-        kept_line = (
-            f"\n- Kept round {metrics.get('kept_round', 0) + 1} of {count}; training stopped: {metrics['stop_reason']}"
+        averaged = metrics.get("averaged_rounds") or [metrics.get("kept_round", 0)]
+        kept = (
+            f"Kept round {averaged[0] + 1} of {count}"
+            if len(averaged) == 1
+            else f"The weights average rounds {', '.join(str(r + 1) for r in averaged)} of {count}, the best by "
+            "validation accuracy (a greedy soup)"
         )
+        kept_line = f"\n- {kept}; training stopped: {metrics['stop_reason']}"
     nan = float("nan")
+    scores = metrics if "accuracy" in metrics else last
     final = (
-        f"accuracy {last.get('accuracy', nan):.4f}, macro-F1 {last.get('macro_f1', nan):.4f}, "
-        f"loss {last.get('loss', nan):.4f}"
+        f"accuracy {scores.get('accuracy', nan):.4f}, macro-F1 {scores.get('macro_f1', nan):.4f}, "
+        f"loss {scores.get('loss', nan):.4f}"
     )
     return f"""---
 library_name: transformers

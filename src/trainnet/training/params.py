@@ -61,6 +61,15 @@ class TrainingParams(BaseModel):
         le=1,
         description=("early stopping: the smallest gain in validation accuracy that counts as an improvement"),
     )
+    soup_rounds: int = Field(
+        3,
+        ge=1,
+        le=20,
+        description=(
+            "early stopping: the final model averages up to this many of the best rounds, each kept only when the "
+            "average scores at least as well on the validation split (AutoGluon's greedy soup); 1: the best round"
+        ),
+    )
     time_budget_minutes: float = Field(
         10.0,
         gt=0,

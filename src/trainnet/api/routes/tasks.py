@@ -126,6 +126,7 @@ def task_out(task: Task) -> TaskOut:
         started_at=task.started_at,
         finished_at=task.finished_at,
         kept_round=(task.info or {}).get("kept_round"),
+        averaged_rounds=(task.info or {}).get("averaged_rounds"),
         stop_reason=(task.info or {}).get("stop_reason"),
         baseline=(task.info or {}).get("baseline"),
     )
