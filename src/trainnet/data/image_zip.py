@@ -97,7 +97,7 @@ def read_image_zip(content: bytes, limits: ArchiveLimits) -> ImageArchive:
     skipped += more
     result = ImageArchive(Table("jsonl", COLUMNS, []), layout, skipped=skipped)
     for path, info, label in labelled:
-        image = _read_image(reader.read(info, path), path, limits.max_image_pixels)
+        image = _read_image(reader.read(info), info.filename, limits.max_image_pixels)
         if isinstance(image, Skipped):
             result.skipped.append(image)
             continue
@@ -190,7 +190,7 @@ def _labels_from_folders(files: dict[str, zipfile.ZipInfo]) -> tuple[Labelled, l
 def _labels_from_metadata(
     files: dict[str, zipfile.ZipInfo], name: str, reader: _Reader, limits: ArchiveLimits
 ) -> tuple[Labelled, list[Skipped]]:
-    content = reader.read(files[name], name)
+    content = reader.read(files[name])
     if isinstance(content, Skipped):
         raise ArchiveRefused(f"{name} {content.reason}")
     try:
@@ -236,7 +236,8 @@ class _Reader:
     def __init__(self, archive: zipfile.ZipFile, max_total_bytes: int):
         self.archive, self.left, self.limit = archive, max_total_bytes, max_total_bytes
 
-    def read(self, info: zipfile.ZipInfo, path: str) -> bytes | Skipped:
+    def read(self, info: zipfile.ZipInfo) -> bytes | Skipped:
+        path = info.filename
         try:
             with self.archive.open(info) as member:
                 data = member.read(self.left + 1)
