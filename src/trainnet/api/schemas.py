@@ -18,6 +18,22 @@ class Health(BaseModel):
     version: str
 
 
+class SkippedFile(BaseModel):
+    file: str
+    reason: str
+
+
+class ImageArchiveSummary(BaseModel):
+    """What was read from a .zip of images: its layout, the images kept, their sizes and what was skipped."""
+
+    layout: str = Field(description="class folders, metadata.csv or metadata.jsonl")
+    image_count: int
+    sizes: dict[str, int] = Field(description="the most common image sizes (WxH) and how many images have each")
+    formats: dict[str, int]
+    skipped_count: int
+    skipped: list[SkippedFile] = Field(description="the first files skipped, each with the reason")
+
+
 class DatasetOut(BaseModel):
     dataset_id: str
     url: str
@@ -32,12 +48,18 @@ class DatasetOut(BaseModel):
     image_column: str | None = None
     label_counts: dict[str, int] | None = None
     preview: list[dict[str, Any]] = []
+    images: ImageArchiveSummary | None = None
     seed_dataset_id: str | None = None
     progress: float | None = None
     metrics: dict | None = None
     report: dict | None = None
     error: str | None = None
     created_at: datetime
+
+
+class DatasetThumbnails(BaseModel):
+    dataset_id: str
+    thumbnails: dict[str, list[str]] = Field(description="per label, a few PNG thumbnails as data URLs")
 
 
 class GenerateRequest(BaseModel):

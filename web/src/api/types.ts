@@ -36,6 +36,8 @@ export interface Dataset {
   image_column: string | null;
   label_counts: Record<string, number> | null;
   preview: Record<string, Scalar>[];
+  /** What was read from a .zip of images (absent for other uploads). */
+  images?: ImageArchiveSummary | null;
   status: DatasetStatus;
   created_at: string;
   /** The seed a generated dataset came from. */
@@ -45,6 +47,27 @@ export interface Dataset {
   metrics?: ValidationMetrics | null;
   report?: ValidationReport | null;
   error?: string | null;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ImageArchiveSummary {
+  layout: string;
+  image_count: number;
+  /** The most common sizes ("28x28") and how many images have each. */
+  sizes: Record<string, number>;
+  formats: Record<string, number>;
+  skipped_count: number;
+  skipped: SkippedFile[];
+}
+
+export interface DatasetThumbnails {
+  dataset_id: string;
+  /** Per label, a few PNG thumbnails as data URLs. */
+  thumbnails: Record<string, string[]>;
 }
 
 export interface LengthStats {
