@@ -200,6 +200,8 @@ export interface Scores {
 export interface RoundMetrics extends Scores {
   /** Scores on the validation split carved out of the training rows. */
   validation?: Scores;
+  /** On the last round of an auto run: the stored model's own scores, a greedy soup of the best `rounds`. */
+  model?: Scores & { validation?: Scores; rounds: number[] };
 }
 
 export interface RoundState {
@@ -257,6 +259,8 @@ export interface TaskDetail extends TaskSummary {
   finished_at?: string | null;
   /** The round (as in `rounds[i].round`) whose model was stored: the best by validation accuracy for auto runs. */
   kept_round?: number | null;
+  /** The rounds whose weights the stored model averages (a greedy soup), best first; [kept_round] when alone. */
+  averaged_rounds?: number[] | null;
   /** Why training stopped, a sentence such as "reached the maximum of 20 rounds". */
   stop_reason?: string | null;
   /** null until the prepare job has computed them. */
