@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from fastapi import APIRouter, HTTPException, Request, UploadFile
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
+from starlette.datastructures import UploadFile  # what request.form() holds (FastAPI's is a subclass)
 
 from trainnet.api.deps import PredictorsDep, SessionDep, SettingsDep, StorageDep
 from trainnet.api.routes.datasets import read_upload
