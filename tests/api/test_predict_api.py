@@ -190,7 +190,9 @@ def test_bad_image_inputs_and_files_are_4xx(served_api, text_task, image_task):
     assert response.status_code == 422 and "input 2: " in response.json()["detail"]
     gif = base64.b64encode(b"GIF89a\x01\x00\x01\x00\x00\x00\x00;").decode()
     assert served_api.post(image_url, json={"inputs": [gif]}).status_code == 422
-    response = served_api.post(image_url, files={"file": ("big.png", base64.b64decode(png_of([0] * 64)))}, data={"top_k": "x"})
+    response = served_api.post(
+        image_url, files={"file": ("big.png", base64.b64decode(png_of([0] * 64)))}, data={"top_k": "x"}
+    )
     assert response.status_code == 422 and "top_k must be an integer" in response.json()["detail"]
     assert served_api.post(image_url, data={"top_k": "3"}, files={"other": ("a.png", b"x")}).status_code == 422
     text_url = f"/api/models/{text_task['model_id']}/predict"

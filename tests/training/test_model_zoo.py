@@ -11,10 +11,25 @@ HUB_CACHE = "/home/u/.cache/huggingface/hub/models--google--mobilenet_v2_1.0_224
     ("model_type", "info", "base_model", "expected"),
     [
         ("minilm", {}, None, None),
-        ("distilbert", {"pretrained": False, "weights_source": "config (random init)"}, None, ("distilbert", "random init")),
-        ("mobilenet_v2", {"pretrained": True, "weights_source": HUB_CACHE}, None, ("google/mobilenet_v2_1.0_224", "hub")),
+        (
+            "distilbert",
+            {"pretrained": False, "weights_source": "config (random init)"},
+            None,
+            ("distilbert", "random init"),
+        ),
+        (
+            "mobilenet_v2",
+            {"pretrained": True, "weights_source": HUB_CACHE},
+            None,
+            ("google/mobilenet_v2_1.0_224", "hub"),
+        ),
         ("distilbert", {"pretrained": True, "weights_source": HUB_CACHE}, "org/tuned", ("org/tuned", "hub")),
-        ("distilbert", {"pretrained": True, "weights_source": "/srv/models/my-bert"}, "/srv/models/my-bert", ("my-bert", "local")),
+        (
+            "distilbert",
+            {"pretrained": True, "weights_source": "/srv/models/my-bert"},
+            "/srv/models/my-bert",
+            ("my-bert", "local"),
+        ),
     ],
 )
 def test_starting_weights_are_named_as_a_user_knows_them(model_type, info, base_model, expected):

@@ -90,6 +90,6 @@ def test_inputs_over_a_bound_are_too_large_and_broken_images_are_named_by_positi
 
 
 def test_the_scored_csv_keeps_the_rows_and_replaces_earlier_predictions():
-    table = parse_table(b"text,prediction,label\nhi,old,x\n\"a, b\",old,y\n", "d.csv")
+    table = parse_table(b'text,prediction,label\nhi,old,x\n"a, b",old,y\n', "d.csv")
     out = scored_csv(table, np.array([[0.2, 0.8], [0.6, 0.4]]), ["neg", "pos"])
     assert out.decode() == 'text,label,prediction,score\nhi,x,pos,0.800000\n"a, b",y,neg,0.600000\n'

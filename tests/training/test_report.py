@@ -48,7 +48,9 @@ def test_the_examples_are_the_surest_mistakes_first_and_at_most_eight():
     truth = [0] * n
     confidence = [0.5 + i / 100 for i in range(n)]
     predicted = [1] * (n - 1) + [0]  # the last one (the surest) is right
-    report = evaluation_report(truth, one_hot(predicted, 2, confidence), ["no", "yes"], "text", [f"t{i}" for i in range(n)])
+    report = evaluation_report(
+        truth, one_hot(predicted, 2, confidence), ["no", "yes"], "text", [f"t{i}" for i in range(n)]
+    )
     examples = report["examples"]
     assert len(examples) == EXAMPLES
     assert [e["input"] for e in examples] == [f"t{i}" for i in range(10, 2, -1)]

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import cast
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import Response
 from pydantic import ValidationError
 from sqlalchemy import select
-from starlette.datastructures import UploadFile  # what request.form() holds (FastAPI's is a subclass)
+from starlette.datastructures import UploadFile as FormFile  # what request.form() holds
 
 from trainnet.api.deps import PredictorsDep, SessionDep, SettingsDep, StorageDep
 from trainnet.api.routes.datasets import read_upload
@@ -101,6 +102,10 @@ def predictor(target: PredictTarget, settings: Settings, storage: Storage, cache
     from trainnet.training.predict import Predictor
 
     def load() -> Predictor:
+        if settings.torch_threads:  # as a worker's: TRAINNET_TORCH_THREADS bounds what inference takes
+            import torch
+
+            torch.set_num_threads(settings.torch_threads)
         archive = storage.get_bytes(settings.models_bucket, target.archive_key)
         return Predictor.from_archive(archive, target.kind, target.max_length)
 
@@ -199,37 +204,39 @@ async def predict(
     or a multipart `file`: one image (JSON scores), or a CSV/JSON/JSONL table in an upload's format, returned as
     CSV with `prediction` and `score` columns. Inference runs in a worker thread, never on the event loop."""
     target = await run_in_threadpool(predict_target, settings.sqlalchemy_url, model_id)
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        try:
-            body = PredictRequest.model_validate_json(await request.body())
-        except ValidationError as exc:
-            errors = exc.errors(include_url=False)
-            raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
-        predictions = await run_in_threadpool(
-            predict_values, target, body.inputs, body.top_k, settings, storage, predictors
-        )
-        return PredictResponse.model_validate({"predictions": predictions})
+    if request.headers.get("content-type", "").startswith("multipart/form-data"):
+        return await predict_form(request, target, settings, storage, predictors)
+    try:
+        body = PredictRequest.model_validate_json(await request.body())
+    except ValidationError as exc:
+        errors = exc.errors(include_url=False)
+        raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in errors]) from None
+    inputs, top_k = body.inputs, body.top_k
+    predictions = await run_in_threadpool(predict_values, target, inputs, top_k, settings, storage, predictors)
+    return PredictResponse.model_validate({"predictions": predictions})
+
+
+async def predict_form(request: Request, target: PredictTarget, settings: Settings, storage: Storage, predictors):
+    """The multipart form of `predict`: one image, or a table to score."""
     async with request.form(max_files=1, max_fields=8) as form:
-        file = form.get("file")
-        if not isinstance(file, UploadFile):
+        field = form.get("file")
+        if not isinstance(field, FormFile):
             raise HTTPException(422, "send the image or the table to score as the multipart field `file`")
+        file = cast(UploadFile, field)  # FastAPI's UploadFile only adds schema hooks to Starlette's
         top_k = form_top_k(form.get("top_k"))
-        name = file.filename or ""
-        if PurePath(name).suffix.lower().lstrip(".") in FORMATS:
+        name = PurePath(file.filename or "")
+        if name.suffix.lower().lstrip(".") in FORMATS:
             mapping = ColumnMapping(
                 text_column=str(form.get("text_column") or "") or None,
                 image_column=str(form.get("image_column") or "") or None,
             )
             content = await run_in_threadpool(score_file, target, file, mapping, settings, storage, predictors)
-            stem = PurePath(name).stem or "predictions"
-            return Response(
-                content,
-                media_type="text/csv",
-                headers={"Content-Disposition": f'attachment; filename="{safe_filename(stem)}-predictions.csv"'},
-            )
+            disposition = f'attachment; filename="{safe_filename(name.stem)}-predictions.csv"'
+            return Response(content, media_type="text/csv", headers={"Content-Disposition": disposition})
         if target.kind != "image":
             raise HTTPException(
-                422, f"model {model_id} classifies text: send JSON inputs, or a .csv, .json or .jsonl file to score"
+                422,
+                f"model {target.model_id} classifies text: send JSON inputs, or a .csv, .json or .jsonl file to score",
             )
         image = await run_in_threadpool(read_upload, file, settings.max_upload_bytes)
         predictions = await run_in_threadpool(predict_values, target, [image], top_k, settings, storage, predictors)
@@ -249,5 +256,5 @@ def form_top_k(value) -> int:
 
 
 def safe_filename(stem: str) -> str:
-    """A file name stem safe inside a quoted Content-Disposition header."""
-    return "".join(c if c.isalnum() or c in "-_." else "_" for c in stem)[:100] or "predictions"
+    """A file name stem safe inside a quoted Content-Disposition header (ASCII: headers are Latin-1)."""
+    return "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in stem)[:100] or "predictions"
