@@ -99,6 +99,14 @@ class Settings(BaseSettings):
     torch_threads: int | None = Field(None, validation_alias=_env("TRAINNET_TORCH_THREADS"))
     embedded_workers: int | None = Field(None, validation_alias=_env("TRAINNET_EMBEDDED_WORKERS"))
 
+    # The predict API: bounds on one request (a batch file is also bounded by the upload limit), and how many
+    # loaded models the API process keeps in memory (MiniLM is about 100 MB).
+    predict_max_inputs: int = Field(256, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_INPUTS"))
+    predict_max_rows: int = Field(10_000, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_ROWS"))
+    predict_max_text_chars: int = Field(20_000, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_TEXT_CHARS"))
+    predict_max_image_pixels: int = Field(4096 * 4096, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_IMAGE_PIXELS"))
+    predict_cached_models: int = Field(2, ge=1, validation_alias=_env("TRAINNET_PREDICT_CACHED_MODELS"))
+
     teacher_local_model: str = Field("smollm2", validation_alias=_env("TEACHER_LOCAL_MODEL"))
     teacher_base_url: str | None = Field(None, validation_alias=_env("TEACHER_BASE_URL", "OPENAI_BASE_URL"))
     teacher_model: str | None = Field(None, validation_alias=_env("TEACHER_MODEL"))

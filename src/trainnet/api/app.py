@@ -17,6 +17,7 @@ from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.data.parsing import megabytes
 from trainnet.db.migrate import upgrade
 from trainnet.dispatch.sender import CeleryDispatcher
+from trainnet.models.cache import ModelCache
 from trainnet.settings import MB, Settings, get_settings
 from trainnet.storage import StorageError, make_storage
 
@@ -122,6 +123,7 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     app.state.storage = make_storage(settings)
     app.state.dispatcher = CeleryDispatcher(celery_app)
     app.state.worker_token = settings.resolved_worker_token()
+    app.state.predictors = ModelCache(settings.predict_cached_models)
 
     for module in (health, datasets, tasks, models, workers, lora):
         app.include_router(module.router, prefix="/api")

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, worker auth."""
+"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded models,
+worker auth."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trainnet.db.session import session_scope
 from trainnet.dispatch.sender import CeleryDispatcher
+from trainnet.models.cache import ModelCache
 from trainnet.settings import Settings
 from trainnet.storage import Storage
 
@@ -47,6 +49,14 @@ async def get_dispatcher(request: Request) -> CeleryDispatcher:
 
 
 DispatcherDep = Annotated[CeleryDispatcher, Depends(get_dispatcher)]
+
+
+async def get_predictors(request: Request) -> ModelCache:
+    """The classifiers the predict API has loaded (`training.predict.Predictor`s), least recently used first out."""
+    return request.app.state.predictors
+
+
+PredictorsDep = Annotated[ModelCache, Depends(get_predictors)]
 
 
 def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:

@@ -68,6 +68,11 @@ class TaskLayout:
     def model_archive(model_id: str) -> str:
         return f"{model_id}/model.zip"
 
+    @staticmethod
+    def model_evaluation(model_id: str) -> str:
+        """The model's evaluation report (also inside the zip), readable without unpacking it."""
+        return f"{model_id}/evaluation.json"
+
 
 class PrepareJob(BaseModel):
     task_id: str

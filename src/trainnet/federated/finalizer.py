@@ -16,8 +16,9 @@ from trainnet.federated.average import average_weights
 from trainnet.models.device import training_device
 from trainnet.storage import Storage
 from trainnet.training.batches import encode
-from trainnet.training.evaluate import evaluate, has_batchnorm, recalibrate_batchnorm
+from trainnet.training.evaluate import evaluate, has_batchnorm, predict_probabilities, recalibrate_batchnorm
 from trainnet.training.model_io import (
+    EVALUATION_FILE,
     TRAINNET_FILE,
     fetch_base,
     load_model,
@@ -28,6 +29,7 @@ from trainnet.training.model_io import (
     zip_dir,
 )
 from trainnet.training.params import TrainingParams
+from trainnet.training.report import evaluation_report
 
 log = logging.getLogger("trainnet.worker")
 
@@ -58,11 +60,11 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
         training_rows = encode(job.kind, inputs, labels, preprocessor, params.max_length)
         recalibrate_batchnorm(model, training_rows)
 
-    def encoded(key: str):
+    def split(key: str):
         inputs, labels = from_records(storage.get_bytes(artifacts, key))
-        return encode(job.kind, inputs, labels, preprocessor, params.max_length)
+        return inputs, labels, encode(job.kind, inputs, labels, preprocessor, params.max_length)
 
-    eval_rows = encoded(layout.eval_data)
+    eval_inputs, eval_labels, eval_rows = split(layout.eval_data)
     metrics: dict[str, Any] = {
         **evaluate(model, eval_rows),
         "round": job.round,
@@ -71,7 +73,7 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
     decision = rules.after_round(job.round, job.rounds_total, None)
     history = None
     if job.validation_history is not None:
-        validation_rows = encoded(layout.validation_data)
+        validation_rows = split(layout.validation_data)[2]
         metrics["validation"] = evaluate(model, validation_rows)
         history = [rules.RoundScore(h.accuracy, h.loss) for h in job.validation_history]
         history.append(rules.RoundScore(metrics["validation"]["accuracy"], metrics["validation"]["loss"]))
@@ -91,7 +93,7 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
         storage.put_bytes(artifacts, layout.global_weights(job.round + 1), weights)
     if history is not None:
         _keep_best_rounds(storage, artifacts, layout, history, params.soup_rounds, weights)
-    size = None
+    size, evaluation = None, None
     if decision.stop:
         if history is not None:
             soup = _mix_soup(
@@ -110,9 +112,14 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
                 "rounds": soup,
             }
             log.info("task %s: the model averages rounds %s: %s", job.task_id, soup, json.dumps(metrics["model"]))
+        label_names = [model.config.id2label[i] for i in range(model.config.num_labels)]
+        probabilities = predict_probabilities(model, eval_rows).numpy()
+        evaluation = evaluation_report(eval_labels, probabilities, label_names, job.kind, eval_inputs)
         model.cpu()
+        if job.kind == "text":  # plain transformers truncates a long text where training did
+            preprocessor.model_max_length = min(preprocessor.model_max_length, params.max_length)
         size = _store_final_model(
-            job, model, preprocessor, base, metrics, decision, storage, buckets["models"], reporter
+            job, model, preprocessor, base, metrics, decision, evaluation, storage, buckets["models"], reporter
         )
     accepted = reporter.round(
         job.task_id,
@@ -123,6 +130,7 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
         final=decision.stop,
         kept_round=decision.kept_round,
         stop_reason=decision.reason,
+        evaluation=evaluation,
     )
     if not accepted and reporter.task_state(job.task_id) == "error":
         # The task ended while this ran (e.g. its wall-time limit): nothing will use what was just stored.
@@ -131,6 +139,7 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
         storage.delete_prefix(artifacts, layout.rounds_prefix)
         if size is not None:
             storage.delete(buckets["models"], TaskLayout.model_archive(job.model_id))
+            storage.delete(buckets["models"], TaskLayout.model_evaluation(job.model_id))
         return None
     storage.delete_prefix(artifacts, layout.round_prefix(job.round))
     if decision.stop:
@@ -174,11 +183,13 @@ def _store_final_model(
     base: Path,
     metrics: dict,
     decision: rules.StopDecision,
+    evaluation: dict,
     storage,
     bucket,
     reporter,
 ):
-    """Write the kept round's model as a Hugging Face directory, zipped, with its metrics and model card."""
+    """Write the kept round's model as a Hugging Face directory, zipped, with its metrics, evaluation report and
+    model card; and the report beside the zip."""
     history = reporter.round_metrics(job.task_id)[: job.round] + [metrics]
     kept = history[decision.kept_round] if decision.kept_round < len(history) else metrics
     soup = metrics.get("model")
@@ -190,9 +201,12 @@ def _store_final_model(
         "stop_reason": decision.reason,
         "rounds": history,
     }
-    card = model_card(job.model_type, info, all_metrics, job.params, job.dataset_name, info.get("label_names", []))
+    card = model_card(
+        job.model_type, info, all_metrics, job.params, job.dataset_name, info.get("label_names", []), evaluation
+    )
     with tempfile.TemporaryDirectory() as tmp:
-        folder = write_model_dir(model, preprocessor, Path(tmp) / "model", all_metrics, card)
+        folder = write_model_dir(model, preprocessor, Path(tmp) / "model", all_metrics, card, evaluation)
         archive = zip_dir(folder, Path(tmp) / "model.zip")
+        storage.put_bytes(bucket, TaskLayout.model_evaluation(job.model_id), (folder / EVALUATION_FILE).read_bytes())
         storage.put_file(bucket, TaskLayout.model_archive(job.model_id), archive)
         return archive.stat().st_size
