@@ -131,7 +131,7 @@ def task_out(task: Task) -> TaskOut:
         stop_reason=info.get("stop_reason"),
         baseline=info.get("baseline"),
         base_model=starting_weights(task.model_type, info, task.params.get("base_model")),
-        evaluation=info.get("evaluation") if task.status == TaskStatus.DONE else None,
+        evaluation=(task.info or {}).get("evaluation") if task.status == TaskStatus.DONE else None,
     )
 
 
