@@ -16,6 +16,7 @@ from trainnet import __version__
 from trainnet.api.routes import datasets, health, lora, models, tasks, workers
 from trainnet.db.migrate import upgrade
 from trainnet.dispatch.sender import CeleryDispatcher
+from trainnet.lora.playground import LoadedModels
 from trainnet.settings import Settings, get_settings
 from trainnet.storage import StorageError, make_storage
 
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     app.state.storage = make_storage(settings)
     app.state.dispatcher = CeleryDispatcher(celery_app)
     app.state.worker_token = settings.resolved_worker_token()
+    app.state.lora_playground = LoadedModels(size=2)  # two small LMs with their adapters
 
     for module in (health, datasets, tasks, models, workers, lora):
         app.include_router(module.router, prefix="/api")

@@ -1,4 +1,5 @@
-"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, worker auth."""
+"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded LoRA
+adapters of the playground, worker auth."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trainnet.db.session import session_scope
 from trainnet.dispatch.sender import CeleryDispatcher
+from trainnet.lora.playground import AdapterModel, LoadedModels
 from trainnet.settings import Settings
 from trainnet.storage import Storage
 
@@ -47,6 +49,13 @@ async def get_dispatcher(request: Request) -> CeleryDispatcher:
 
 
 DispatcherDep = Annotated[CeleryDispatcher, Depends(get_dispatcher)]
+
+
+async def get_lora_playground(request: Request) -> LoadedModels[AdapterModel]:
+    return request.app.state.lora_playground
+
+
+LoraPlaygroundDep = Annotated[LoadedModels[AdapterModel], Depends(get_lora_playground)]
 
 
 def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:
