@@ -21,6 +21,38 @@ export function bestTrialNumber(job: Pick<LoraJob, "trials" | "best_trial">): nu
   return best?.number ?? null;
 }
 
+/** A trial the study chart can place: it has a learning rate and a finite eval loss. */
+export interface TrialPoint {
+  number: number;
+  learning_rate: number;
+  eval_loss: number;
+  /** 1 when the trial does not say, so the point still has a size. */
+  rank: number;
+  lora_alpha: number | null;
+  state: string;
+}
+
+/** The trials with a learning rate and a finite eval loss (failed and running ones have none), by number. */
+export function trialPoints(trials: LoraTrial[]): TrialPoint[] {
+  return [...trials]
+    .sort((a, b) => a.number - b.number)
+    .flatMap((trial) => {
+      const { learning_rate, rank, lora_alpha } = trial.params;
+      if (typeof learning_rate !== "number" || !(learning_rate > 0)) return [];
+      if (trial.eval_loss === null || !Number.isFinite(trial.eval_loss)) return [];
+      return [
+        {
+          number: trial.number,
+          learning_rate,
+          eval_loss: trial.eval_loss,
+          rank: rank ?? 1,
+          lora_alpha: lora_alpha ?? null,
+          state: trial.state,
+        },
+      ];
+    });
+}
+
 export function finishedTrials(job: Pick<LoraJob, "trials">): number {
   return job.trials.filter((trial) => trial.state !== UNFINISHED_TRIAL).length;
 }
