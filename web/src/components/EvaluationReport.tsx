@@ -6,6 +6,8 @@ import { PerClassTable } from "./PerClassTable";
 
 /** The stored model on the evaluation split: headline scores, confusion matrix, per-class scores, mistakes. */
 export function EvaluationReport({ report }: { report: Report }) {
+  // Beyond a handful of classes the matrix needs the card's whole width.
+  const sideBySide = report.labels.length <= 6;
   return (
     <div className="space-y-6">
       <p className="text-sm text-slate-700" data-testid="evaluation-summary">
@@ -13,7 +15,7 @@ export function EvaluationReport({ report }: { report: Report }) {
         <span className="font-semibold tabular-nums">{formatPercent(report.macro_f1)}</span> on{" "}
         {report.per_class.reduce((rows, scores) => rows + scores.support, 0).toLocaleString("en")} evaluation rows
       </p>
-      <div className="grid gap-6 lg:grid-cols-2">
+      <div className={`grid gap-6 ${sideBySide ? "lg:grid-cols-2" : ""}`}>
         <section className="min-w-0">
           <h3 className="mb-2 text-sm font-medium text-slate-700">Confusion matrix</h3>
           <ConfusionMatrix labels={report.labels} matrix={report.confusion_matrix} />

@@ -5,7 +5,7 @@ import type { RoundState } from "../api/types";
 import { useElementWidth } from "../hooks/useElementWidth";
 import { AXIS_TICK, CHART_HEIGHT, DEFAULT_CHART_WIDTH, formatTick, lossAxisMax, roundTicks } from "../lib/chart";
 
-const MARGIN = { top: 16, right: 8, bottom: 16, left: 0 };
+const MARGIN = { top: 20, right: 8, bottom: 16, left: 0 };
 const GRID = [0, 0.25, 0.5, 0.75, 1];
 const COLOURS = { accuracy: "#4f46e5", validation: "#059669", loss: "#f97316" };
 
@@ -83,6 +83,7 @@ export function MetricsChart({ rounds, totalRounds = 0, keptRound = null }: Metr
             tick={AXIS_TICK}
             label={{ value: "round", position: "insideBottom", offset: -10, fill: "#64748b", fontSize: 12 }}
             allowDecimals={false}
+            padding={{ left: 12, right: 12 }}
           />
           <YAxis
             yAxisId="accuracy"

@@ -63,6 +63,7 @@ export function ShardLossChart({ rounds, totalRounds = 0 }: ShardLossChartProps)
             tick={AXIS_TICK}
             label={{ value: "round", position: "insideBottom", offset: -10, fill: "#64748b", fontSize: 12 }}
             allowDecimals={false}
+            padding={{ left: 12, right: 12 }}
           />
           <YAxis domain={[0, lossMax]} tickFormatter={formatTick} tick={AXIS_TICK} width={44} />
           <Tooltip

@@ -5,7 +5,7 @@ import type { LoraJob } from "../api/types";
 import { useElementWidth } from "../hooks/useElementWidth";
 import { AXIS_TICK, CHART_HEIGHT, DEFAULT_CHART_WIDTH } from "../lib/chart";
 import { formatNumber } from "../lib/format";
-import { bestTrialNumber, formatLearningRate, trialPoints, type TrialPoint } from "../lib/lora";
+import { bestTrialNumber, formatLearningRate, studyDomains, trialPoints, type TrialPoint } from "../lib/lora";
 
 const MARGIN = { top: 12, right: 16, bottom: 16, left: 0 };
 const SIZE_RANGE: [number, number] = [40, 360];
@@ -21,6 +21,7 @@ export function TrialsChart({ job }: { job: Pick<LoraJob, "trials" | "best_trial
   const points = trialPoints(job.trials);
   const ranks = points.map((point) => point.rank);
   const bestPoint = points.find((point) => point.number === best);
+  const domains = studyDomains(points);
 
   return (
     <figure data-testid="trials-chart" className="w-full">
@@ -50,7 +51,8 @@ export function TrialsChart({ job }: { job: Pick<LoraJob, "trials" | "best_trial
             dataKey="learning_rate"
             name="learning rate"
             scale="log"
-            domain={["auto", "auto"]}
+            domain={domains.learningRate}
+            allowDataOverflow
             tickFormatter={formatLearningRate}
             tick={AXIS_TICK}
             label={{ value: "learning rate", position: "insideBottom", offset: -10, fill: "#64748b", fontSize: 12 }}
@@ -59,7 +61,7 @@ export function TrialsChart({ job }: { job: Pick<LoraJob, "trials" | "best_trial
             type="number"
             dataKey="eval_loss"
             name="eval loss"
-            domain={["auto", "auto"]}
+            domain={domains.evalLoss}
             tickFormatter={(value: number) => formatNumber(value, 2)}
             tick={AXIS_TICK}
             width={44}

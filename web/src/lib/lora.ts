@@ -53,6 +53,22 @@ export function trialPoints(trials: LoraTrial[]): TrialPoint[] {
     });
 }
 
+/**
+ * Axis ranges with room around the points, so none sits on an edge (where a large point is cut): a third of a
+ * decade either side on the log learning-rate axis, a tenth of the spread (at least 0.05) on the eval loss.
+ */
+export function studyDomains(points: TrialPoint[]): { learningRate: [number, number]; evalLoss: [number, number] } {
+  if (points.length === 0) return { learningRate: [1e-5, 1e-2], evalLoss: [0, 1] };
+  const rates = points.map((point) => point.learning_rate);
+  const losses = points.map((point) => point.eval_loss);
+  const pad = Math.max((Math.max(...losses) - Math.min(...losses)) / 10, 0.05);
+  const round = (value: number) => Number(value.toPrecision(3));
+  return {
+    learningRate: [round(Math.min(...rates) / 10 ** (1 / 3)), round(Math.max(...rates) * 10 ** (1 / 3))],
+    evalLoss: [round(Math.max(0, Math.min(...losses) - pad)), round(Math.max(...losses) + pad)],
+  };
+}
+
 export function finishedTrials(job: Pick<LoraJob, "trials">): number {
   return job.trials.filter((trial) => trial.state !== UNFINISHED_TRIAL).length;
 }

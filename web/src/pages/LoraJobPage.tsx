@@ -131,7 +131,7 @@ export function LoraJobPage() {
 
       <Card title="Trials" testId="trials-card">
         {job.trials.length > 0 ? (
-          <div className="grid gap-6 xl:grid-cols-2">
+          <div className="space-y-6">
             {trialPoints(job.trials).length > 0 && <TrialsChart job={job} />}
             <TrialsTable job={job} />
           </div>
