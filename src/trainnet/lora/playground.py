@@ -61,8 +61,11 @@ def generate_pair(loaded: AdapterModel, prompt: str, max_new_tokens: int = DEFAU
             base = model.generate(**inputs, **settings)
         adapter = model.generate(**inputs, **settings)
     start = inputs["input_ids"].shape[1]
-    decode = lambda ids: tokenizer.decode(ids[0][start:], skip_special_tokens=True).strip()  # noqa: E731
-    return Completions(base=decode(base), adapter=decode(adapter))
+
+    def completion(ids) -> str:
+        return tokenizer.decode(ids[0][start:], skip_special_tokens=True).strip()
+
+    return Completions(base=completion(base), adapter=completion(adapter))
 
 
 def load_adapter_model(base_model: str, adapter_dir: Path, cache_dir: Path | None = None) -> AdapterModel:
