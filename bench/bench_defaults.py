@@ -42,7 +42,8 @@ def run(client: httpx.Client, path: Path, model: str, seed: int, shards: int, ex
     if status["status"] != "done":
         raise RuntimeError(f"{path.name} seed {seed}: {task['error']}")
     kept = task["kept_round"]
-    metrics = task["rounds"][kept]["metrics"]
+    # The stored model: a greedy soup of the best rounds (its own scores on the last round), else the kept round.
+    metrics = task["rounds"][-1]["metrics"].get("model") or task["rounds"][kept]["metrics"]
     return {
         "data": path.stem,
         "model": model,
@@ -51,6 +52,8 @@ def run(client: httpx.Client, path: Path, model: str, seed: int, shards: int, ex
         "macro_f1": metrics["macro_f1"],
         "rounds": len(task["rounds"]),
         "kept_round": kept,
+        "averaged_rounds": task.get("averaged_rounds") or [kept],
+        "kept_round_accuracy": task["rounds"][kept]["metrics"]["accuracy"],
         "epochs": task["params"]["epochs"],
         "stop_reason": task["stop_reason"],
         "wall_s": round(wall, 1),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
+import json
 import os
 import random
 import signal
@@ -13,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -67,6 +69,42 @@ def digits_rows(n: int = 120) -> list[dict]:
         row.update({f"pixel{i}": int(v * 16) for i, v in enumerate(x)})
         rows.append(row)
     return rows
+
+
+def digit_images(n: int = 120) -> list[tuple[str, bytes]]:
+    """sklearn's 8x8 digits as real PNG files: (label, PNG bytes), the same pixels as `digits_rows`."""
+    import numpy as np
+    from PIL import Image
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    images = []
+    for pixels, label in list(zip(digits.images, digits.target))[:n]:
+        buffer = io.BytesIO()
+        Image.fromarray(np.clip(pixels * 16, 0, 255).astype(np.uint8), "L").save(buffer, format="PNG")
+        images.append((str(label), buffer.getvalue()))
+    return images
+
+
+def class_folder_zip(images: list[tuple[str, bytes]], root: str = "") -> bytes:
+    """A zip of `root` + `<label>/<n>.png`, as people keep image datasets (torchvision's ImageFolder layout)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for i, (label, content) in enumerate(images):
+            archive.writestr(f"{root}{label}/{i:04d}.png", content)
+    return buffer.getvalue()
+
+
+def metadata_zip(images: list[tuple[str, bytes]], metadata: str = "metadata.csv") -> bytes:
+    """The same images flat in `images/`, labelled by a metadata.csv or .jsonl (Hugging Face's imagefolder)."""
+    rows = [{"file_name": f"images/{i:04d}.png", "label": label} for i, (label, _) in enumerate(images)]
+    text = to_csv(rows) if metadata.endswith(".csv") else "".join(json.dumps(r) + "\n" for r in rows).encode()
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(metadata, text)
+        for i, (_, content) in enumerate(images):
+            archive.writestr(f"images/{i:04d}.png", content)
+    return buffer.getvalue()
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,8 @@ from urllib.parse import quote
 from pydantic import AliasChoices, Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from trainnet.data.examples import MAX_IMAGE_PIXELS
+from trainnet.data.image_zip import ArchiveLimits
 from trainnet.dispatch.messages import CPU_QUEUE
 from trainnet.training.params import TrainingParams
 
@@ -60,7 +62,19 @@ class Settings(BaseSettings):
         default_factory=list, validation_alias=_env("TRAINNET_CORS_ORIGINS")
     )
 
-    max_upload_bytes: int = Field(10 * MB, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
+    max_upload_mb: float = Field(10, gt=0, validation_alias=_env("TRAINNET_MAX_UPLOAD_MB"))
+    # The earlier name, in bytes; still honoured when TRAINNET_MAX_UPLOAD_MB is not set (see `max_upload_bytes`).
+    legacy_max_upload_bytes: int | None = Field(None, gt=0, validation_alias=_env("TRAINNET_MAX_UPLOAD_BYTES"))
+    # A client that sends its whole body before reading the answer (urllib, requests) only sees a 413 if the
+    # server reads that body first; bodies up to this size are read and dropped, larger ones cut off.
+    max_upload_drain_mb: float = Field(128, ge=0, validation_alias=_env("TRAINNET_MAX_UPLOAD_DRAIN_MB"))
+    # A .zip of images: what it may expand into (members, uncompressed bytes, pixels of one image). Training
+    # decodes images with a 4096x4096 bound, so the pixel limit can only be lowered.
+    max_archive_members: int = Field(10_000, ge=1, validation_alias=_env("TRAINNET_MAX_ARCHIVE_MEMBERS"))
+    max_archive_mb: float = Field(100, gt=0, validation_alias=_env("TRAINNET_MAX_ARCHIVE_MB"))
+    max_image_pixels: int = Field(
+        MAX_IMAGE_PIXELS, ge=1, le=MAX_IMAGE_PIXELS, validation_alias=_env("TRAINNET_MAX_IMAGE_PIXELS")
+    )
     max_columns: int = Field(20_000, validation_alias=_env("TRAINNET_MAX_COLUMNS"))
     # Bounds on what one upload may expand into once parsed (a 10 MB file of one-character rows is 5 million
     # Python dicts); a base64 image of a few hundred KB fits in one cell.
@@ -84,6 +98,14 @@ class Settings(BaseSettings):
     worker_heartbeat_seconds: float = Field(5.0, validation_alias=_env("TRAINNET_WORKER_HEARTBEAT"))
     torch_threads: int | None = Field(None, validation_alias=_env("TRAINNET_TORCH_THREADS"))
     embedded_workers: int | None = Field(None, validation_alias=_env("TRAINNET_EMBEDDED_WORKERS"))
+
+    # The predict API: bounds on one request (a batch file is also bounded by the upload limit), and how many
+    # loaded models the API process keeps in memory (MiniLM is about 100 MB).
+    predict_max_inputs: int = Field(256, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_INPUTS"))
+    predict_max_rows: int = Field(10_000, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_ROWS"))
+    predict_max_text_chars: int = Field(20_000, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_TEXT_CHARS"))
+    predict_max_image_pixels: int = Field(4096 * 4096, ge=1, validation_alias=_env("TRAINNET_PREDICT_MAX_IMAGE_PIXELS"))
+    predict_cached_models: int = Field(2, ge=1, validation_alias=_env("TRAINNET_PREDICT_CACHED_MODELS"))
 
     teacher_local_model: str = Field("smollm2", validation_alias=_env("TEACHER_LOCAL_MODEL"))
     teacher_base_url: str | None = Field(None, validation_alias=_env("TEACHER_BASE_URL", "OPENAI_BASE_URL"))
@@ -114,6 +136,20 @@ class Settings(BaseSettings):
             "learning_rate_bounds": self.lora_learning_rate_bounds,
         }
         return {k: v for k, v in values.items() if v is not None}
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The largest dataset file accepted (an upload or a dataset_url download)."""
+        if self.legacy_max_upload_bytes and "max_upload_mb" not in self.model_fields_set:
+            return self.legacy_max_upload_bytes
+        return int(self.max_upload_mb * MB)
+
+    def archive_limits(self) -> ArchiveLimits:
+        return ArchiveLimits(
+            max_members=self.max_archive_members,
+            max_total_bytes=int(self.max_archive_mb * MB),
+            max_image_pixels=self.max_image_pixels,
+        )
 
     @cached_property  # read on every request: resolving the path each time cost 6% of a status poll
     def sqlalchemy_url(self) -> str:

@@ -29,6 +29,32 @@ def upload(client):
     return _upload
 
 
+def stored_state(client, settings) -> tuple:
+    """What a refused request must leave unchanged: the dataset and task lists and every stored file."""
+    files = (
+        sorted(p.relative_to(settings.storage_dir).as_posix() for p in settings.storage_dir.rglob("*") if p.is_file())
+        if settings.storage_dir.exists()
+        else []
+    )
+    return client.get("/api/datasets").json(), client.get("/api/tasks").json(), files
+
+
+@pytest.fixture
+def refused(client, settings):
+    """`refused(response, status, message)`: the response is that 4xx naming the problem, nothing new was
+    stored since the test started (or since `refused.reset()`), and the server still answers."""
+    before = [stored_state(client, settings)]
+
+    def check(response, status: int, message: str) -> None:
+        assert response.status_code == status, response.text
+        assert message in response.json()["detail"], response.json()
+        assert stored_state(client, settings) == before[0]
+        assert client.get("/api/").json()["status"] == "ok"
+
+    check.reset = lambda: before.__setitem__(0, stored_state(client, settings))
+    return check
+
+
 @pytest.fixture(scope="session")
 def served(tmp_path_factory) -> ServerProcess:
     """A real `trainnet serve` with one embedded worker and a known worker token (SERVED_WORKER_TOKEN), for what

@@ -3,8 +3,11 @@
 import json
 
 import pytest
+from fastapi.testclient import TestClient
 
 from tests.conftest import text_rows
+from trainnet.api.app import create_app
+from trainnet.settings import MB, Settings
 
 
 def test_upload_returns_the_parsed_summary(upload, text_csv):
@@ -31,6 +34,32 @@ def test_over_10_mb_is_rejected_while_streaming(upload, settings):
     big = b"text,label\n" + b"x" * (settings.max_upload_bytes + 1)
     response = upload(big)
     assert response.status_code == 413 and "10 MB" in response.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("env", "limit", "message"),
+    [
+        ({}, 10 * MB, "10 MB"),
+        ({"TRAINNET_MAX_UPLOAD_MB": "0.5"}, MB // 2, "0.5 MB"),
+        ({"TRAINNET_MAX_UPLOAD_BYTES": str(2 * MB)}, 2 * MB, "2 MB"),  # the earlier name still works
+        ({"TRAINNET_MAX_UPLOAD_MB": "1", "TRAINNET_MAX_UPLOAD_BYTES": str(2 * MB)}, MB, "1 MB"),
+    ],
+    ids=["default", "mb", "legacy-bytes", "mb-wins"],
+)
+def test_the_upload_limit_is_set_in_mb_and_named_in_the_413(monkeypatch, tmp_path, env, limit, message):
+    for name in ("TRAINNET_MAX_UPLOAD_MB", "TRAINNET_MAX_UPLOAD_BYTES"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    settings = Settings(data_dir=tmp_path / "data", worker_token="t")
+    assert settings.max_upload_bytes == limit
+    with TestClient(create_app(settings)) as client:
+        over = client.post("/api/datasets", files={"file": ("d.csv", b"text,label\n" + b"x" * limit)})
+        assert over.status_code == 413
+        assert over.json()["detail"] in (
+            f"request body is larger than the {message} upload limit",
+            f"file is larger than the {message} limit",
+        )
 
 
 @pytest.mark.parametrize(

@@ -86,6 +86,7 @@ def test_early_stopping_keeps_the_best_round_and_reports_baselines(api, text_csv
         early_stopping=True,
         patience=1,
         min_delta=1.0,
+        soup_rounds=1,
     )
     assert [r["round"] for r in task["rounds"]] == [0, 1] and task["params"]["early_stopping"] is True
     assert task["stop_reason"] == "validation accuracy did not improve by more than 100 points for 1 round(s)"
@@ -104,6 +105,32 @@ def test_early_stopping_keeps_the_best_round_and_reports_baselines(api, text_csv
     assert stored["kept_round"] == best and stored["accuracy"] == task["rounds"][best]["metrics"]["accuracy"]
     model = api.get(f"/api/models/{task['model_id']}").json()
     assert model["metrics"]["accuracy"] == task["rounds"][best]["metrics"]["accuracy"]
+
+
+def test_the_model_is_a_greedy_soup_of_the_best_rounds_and_reports_its_own_scores(api, text_csv, tmp_path):
+    task = train(
+        api,
+        text_csv,
+        "reviews.csv",
+        model_type="distilbert",
+        model_config=TINY_DISTILBERT,
+        rounds=3,
+        early_stopping=True,
+        patience=5,
+        soup_rounds=3,
+    )
+    validation = [r["metrics"]["validation"] for r in task["rounds"]]
+    ranked = sorted(range(3), key=lambda r: (-validation[r]["accuracy"], validation[r]["loss"], r))
+    soup = task["averaged_rounds"]
+    assert task["kept_round"] == ranked[0] and soup[0] == ranked[0] and set(soup) <= set(ranked)
+    final = task["rounds"][-1]["metrics"]["model"]
+    assert final["rounds"] == soup and final["validation"]["accuracy"] >= validation[ranked[0]]["accuracy"]
+    model = api.get(f"/api/models/{task['model_id']}").json()
+    assert model["metrics"]["accuracy"] == final["accuracy"] and model["metrics"]["averaged_rounds"] == soup
+    import json
+
+    stored = json.loads((download(api, task, tmp_path) / "metrics.json").read_text())
+    assert stored["averaged_rounds"] == soup and stored["accuracy"] == final["accuracy"]
 
 
 def test_auto_rounds_stop_when_the_time_budget_is_spent(api, text_csv):

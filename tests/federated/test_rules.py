@@ -106,3 +106,27 @@ def test_early_stopping_stops_at_the_round_limit_and_before_the_budget_runs_out(
     assert not going.stop
     late = rules.after_round(1, 20, scores(0.1, 0.2), elapsed_seconds=500, seconds_per_round=150, budget_seconds=600)
     assert late.stop and late.kept_round == 1 and "10-minute time budget" in late.reason
+
+
+def test_top_rounds_rank_by_accuracy_then_loss_then_age():
+    history = [
+        rules.RoundScore(0.7, 0.9),
+        rules.RoundScore(0.8, 0.6),
+        rules.RoundScore(0.8, 0.5),
+        rules.RoundScore(0.75, 1),
+    ]
+    assert rules.top_rounds(history, 3) == [2, 1, 3]
+    assert rules.top_rounds(history[:1], 3) == [0]
+
+
+def test_greedy_soup_adds_a_round_only_when_the_average_scores_at_least_as_well():
+    scores = {(2, 1): 0.81, (2, 1, 3): 0.79, (2, 1, 0): 0.81}
+    tried = []
+
+    def score(rounds):
+        tried.append(rounds)
+        return scores[tuple(rounds)]
+
+    assert rules.greedy_soup([2, 1, 3, 0], 0.80, score) == [2, 1, 0]
+    assert tried == [[2, 1], [2, 1, 3], [2, 1, 0]]  # each candidate once, against the soup so far
+    assert rules.greedy_soup([2], 0.80, score) == [2]

@@ -26,8 +26,10 @@ def test_the_warm_up_takes_its_share_of_the_progress_by_epochs():
 def test_auto_resolves_from_the_data_size_and_turns_early_stopping_on():
     params = TrainingParams(num_shards=4, batch_size=16)  # every budget field left at auto
     assert params.wants_validation and not params.early_stopping
-    small = params.resolve([240, 240, 240, 240])  # 15 steps a shard epoch, 60 a warm-up epoch
-    assert (small.rounds, small.epochs, small.warmup_epochs, small.early_stopping) == (AUTO_MAX_ROUNDS, 2, 8, True)
+    small = params.resolve([240, 240, 240, 240])  # 15 steps a shard epoch, 60 a warm-up epoch (17 for 1,000 steps)
+    assert (small.rounds, small.epochs, small.warmup_epochs, small.early_stopping) == (AUTO_MAX_ROUNDS, 2, 16, True)
+    middle = params.resolve([500] * 4)  # 125 steps a warm-up epoch: 8 make 1,000
+    assert middle.warmup_epochs == 8
     large = params.resolve([20_000] * 4)  # a shard epoch is already 1,250 steps
     assert (large.epochs, large.warmup_epochs) == (1, 1)
     fixed = TrainingParams(rounds=3, epochs=2, warmup_epochs=1).resolve([240, 240])

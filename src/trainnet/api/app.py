@@ -14,10 +14,11 @@ from fastapi.staticfiles import StaticFiles
 
 from trainnet import __version__
 from trainnet.api.routes import datasets, health, lora, models, tasks, workers
+from trainnet.data.parsing import megabytes
 from trainnet.db.migrate import upgrade
 from trainnet.dispatch.sender import CeleryDispatcher
-from trainnet.lora.playground import LoadedModels
-from trainnet.settings import Settings, get_settings
+from trainnet.models.cache import ModelCache
+from trainnet.settings import MB, Settings, get_settings
 from trainnet.storage import StorageError, make_storage
 
 log = logging.getLogger("trainnet.api")
@@ -29,29 +30,34 @@ class BodyTooLarge(Exception):
 
 
 class UploadLimit:
-    """Reject request bodies over the limit while they stream in, so the server never holds more than it.
+    """Refuse request bodies over `limit` while they stream in, so the server never holds more than it.
 
     The cut-off surfaces inside the app as an exception from `receive`, which FastAPI's body parsing turns into
-    its own 400; once the limit is crossed, whatever the app answers is dropped and the 413 is sent instead.
+    its own 400; once the limit is crossed, whatever the app answers is dropped and the 413 is sent instead, after
+    the rest of the body is read and dropped (up to `drain` bytes): a client that sends its whole body before it
+    reads (Python's urllib and requests) finds the connection reset, and never sees the answer, when a server
+    closes it on unread data. A body larger than `drain` is cut off all the same.
     """
 
-    def __init__(self, app, limit: int):
-        self.app, self.limit = app, limit
+    def __init__(self, app, limit: int, drain: int, shown_limit: int):
+        self.app, self.limit, self.drain, self.shown_limit = app, limit, drain, shown_limit
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http" or scope["method"] not in ("POST", "PUT", "PATCH"):
             return await self.app(scope, receive, send)
         declared = dict(scope["headers"]).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > self.limit:
-            return await _too_large(self.limit, send)
-        seen, over, started = 0, False, False
+            drained = int(declared) <= self.drain and await _drain(receive, 0, self.drain)
+            return await _too_large(self.shown_limit, send, close=not drained)
+        seen, over, finished, started = 0, False, False, False
 
         async def limited_receive():
-            nonlocal seen, over
+            nonlocal seen, over, finished
             if over:
                 raise BodyTooLarge()
             message = await receive()
             seen += len(message.get("body", b""))
+            finished = message["type"] != "http.request" or not message.get("more_body", False)
             if seen > self.limit:
                 over = True
                 raise BodyTooLarge()
@@ -70,13 +76,27 @@ class UploadLimit:
             if not over:
                 raise
         if over and not started:
-            await _too_large(self.limit, send)
+            drained = finished or await _drain(receive, seen, self.drain)
+            await _too_large(self.shown_limit, send, close=not drained)
 
 
-async def _too_large(limit: int, send):
+async def _drain(receive, seen: int, bound: int) -> bool:
+    """Read and drop the rest of a request body; False when it runs past `bound` bytes (or the client left)."""
+    while seen <= bound:
+        message = await receive()
+        if message["type"] != "http.request":
+            return False
+        seen += len(message.get("body", b""))
+        if not message.get("more_body", False):
+            return True
+    return False
+
+
+async def _too_large(limit: int, send, close: bool = False):
     response = JSONResponse(
-        {"detail": f"request body is larger than the {(limit - MULTIPART_OVERHEAD) // (1024 * 1024)} MB upload limit"},
+        {"detail": f"request body is larger than the {megabytes(limit)} upload limit"},
         413,
+        headers={"Connection": "close"} if close else None,
     )
     await response({"type": "http"}, None, send)  # type: ignore[arg-type]  # the body is never read
 
@@ -103,7 +123,8 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     app.state.storage = make_storage(settings)
     app.state.dispatcher = CeleryDispatcher(celery_app)
     app.state.worker_token = settings.resolved_worker_token()
-    app.state.lora_playground = LoadedModels(size=2)  # two small LMs with their adapters
+    app.state.predictors = ModelCache(settings.predict_cached_models)
+    app.state.lora_playground = ModelCache(2)  # two small LMs with their adapters
 
     for module in (health, datasets, tasks, models, workers, lora):
         app.include_router(module.router, prefix="/api")
@@ -116,7 +137,12 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"], allow_headers=["*"]
         )
-    app.add_middleware(UploadLimit, limit=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(
+        UploadLimit,
+        limit=settings.max_upload_bytes + MULTIPART_OVERHEAD,
+        drain=int(settings.max_upload_drain_mb * MB),
+        shown_limit=settings.max_upload_bytes,
+    )
     mount_web(app, settings.web_dir)
     app.openapi = lambda: _openapi_with_message_errors(app)  # type: ignore[method-assign]  # FastAPI's documented hook
     return app

@@ -1,5 +1,5 @@
-"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded LoRA
-adapters of the playground, worker auth."""
+"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded models
+(classifiers to predict with, LoRA adapters of the playground), worker auth."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 
 from trainnet.db.session import session_scope
 from trainnet.dispatch.sender import CeleryDispatcher
-from trainnet.lora.playground import AdapterModel, LoadedModels
+from trainnet.lora.playground import AdapterModel
+from trainnet.models.cache import ModelCache
 from trainnet.settings import Settings
 from trainnet.storage import Storage
 
@@ -51,11 +52,20 @@ async def get_dispatcher(request: Request) -> CeleryDispatcher:
 DispatcherDep = Annotated[CeleryDispatcher, Depends(get_dispatcher)]
 
 
-async def get_lora_playground(request: Request) -> LoadedModels[AdapterModel]:
+async def get_predictors(request: Request) -> ModelCache:
+    """The classifiers the predict API has loaded (`training.predict.Predictor`s), least recently used first out."""
+    return request.app.state.predictors
+
+
+PredictorsDep = Annotated[ModelCache, Depends(get_predictors)]
+
+
+async def get_lora_playground(request: Request) -> ModelCache[AdapterModel]:
+    """The LoRA adapters the playground has loaded on their base models, by job id."""
     return request.app.state.lora_playground
 
 
-LoraPlaygroundDep = Annotated[LoadedModels[AdapterModel], Depends(get_lora_playground)]
+LoraPlaygroundDep = Annotated[ModelCache[AdapterModel], Depends(get_lora_playground)]
 
 
 def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:

@@ -19,6 +19,22 @@ class Health(BaseModel):
     version: str
 
 
+class SkippedFile(BaseModel):
+    file: str
+    reason: str
+
+
+class ImageArchiveSummary(BaseModel):
+    """What was read from a .zip of images: its layout, the images kept, their sizes and what was skipped."""
+
+    layout: str = Field(description="class folders, metadata.csv or metadata.jsonl")
+    image_count: int
+    sizes: dict[str, int] = Field(description="the most common image sizes (WxH) and how many images have each")
+    formats: dict[str, int]
+    skipped_count: int
+    skipped: list[SkippedFile] = Field(description="the first files skipped, each with the reason")
+
+
 class DatasetOut(BaseModel):
     dataset_id: str
     url: str
@@ -33,12 +49,18 @@ class DatasetOut(BaseModel):
     image_column: str | None = None
     label_counts: dict[str, int] | None = None
     preview: list[dict[str, Any]] = []
+    images: ImageArchiveSummary | None = None
     seed_dataset_id: str | None = None
     progress: float | None = None
     metrics: dict | None = None
     report: dict | None = None
     error: str | None = None
     created_at: datetime
+
+
+class DatasetThumbnails(BaseModel):
+    dataset_id: str
+    thumbnails: dict[str, list[str]] = Field(description="per label, a few PNG thumbnails as data URLs")
 
 
 class GenerateRequest(BaseModel):
@@ -113,6 +135,65 @@ class TaskStatusOut(BaseModel):
     error: str | None = None
 
 
+# The evaluation report, what the status page charts, and predictions of a trained classifier
+
+
+class ClassScoresOut(BaseModel):
+    label: str
+    precision: float
+    recall: float
+    f1: float
+    support: int = Field(description="evaluation rows of this label")
+
+
+class MisclassifiedOut(BaseModel):
+    input: str = Field(description='the text, or the image as a PNG thumbnail "data:image/png;base64,..." URL')
+    label: str = Field(description="the true label")
+    predicted: str
+    score: float = Field(description="the probability the model gave `predicted`")
+
+
+class EvaluationOut(BaseModel):
+    """The kept model on the held-out evaluation split (`training.report`)."""
+
+    accuracy: float
+    macro_f1: float
+    labels: list[str]
+    confusion_matrix: list[list[int]] = Field(description="rows: true label, columns: predicted, in `labels` order")
+    per_class: list[ClassScoresOut]
+    examples: list[MisclassifiedOut] = Field(description="misclassified rows the model was surest of")
+
+
+class ShardLossOut(BaseModel):
+    shard: int
+    train_loss: float = Field(description="the shard's mean local training loss in this round")
+
+
+class BaseModelOut(BaseModel):
+    """The weights a task started from, by name."""
+
+    name: str = Field(description='e.g. "all-MiniLM-L6-v2"')
+    source: Literal["bundled", "hub", "local", "random init"]
+
+
+class PredictRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    inputs: list[str] = Field(
+        min_length=1, description="texts for a text model; base64 PNG/JPEG images (or data: URLs) for an image model"
+    )
+    top_k: int = Field(3, ge=1, le=1000, description="labels returned per input, most probable first")
+
+
+class LabelScore(BaseModel):
+    label: str
+    score: float = Field(description="softmax probability")
+
+
+class PredictResponse(BaseModel):
+    predictions: list[list[LabelScore]] = Field(description="per input, the top_k labels")
+
+
 class ShardOut(BaseModel):
     round: int
     index: int
@@ -133,6 +214,7 @@ class RoundOut(BaseModel):
     metrics: dict | None = None
     rows_covered: float | None = None
     shards_used: list[int] | None = None
+    shard_losses: list[ShardLossOut] = Field(default_factory=list, description="each finished shard's train loss")
 
 
 class TaskSummary(BaseModel):
@@ -159,7 +241,10 @@ class BaselineOut(BaseModel):
 class TaskOut(TaskSummary):
     params: dict
     info: dict
-    kept_round: int | None = Field(None, description="the round whose model was stored")
+    kept_round: int | None = Field(None, description="the best round by validation accuracy")
+    averaged_rounds: list[int] | None = Field(
+        None, description="the rounds whose weights the stored model averages (a greedy soup), best first"
+    )
     stop_reason: str | None = Field(None, description="why training stopped")
     baseline: list[BaselineOut] | None = Field(None, description="baselines on the same splits")
     label_names: list[str]
@@ -169,6 +254,8 @@ class TaskOut(TaskSummary):
     model_id: str | None = None
     started_at: datetime | None = None
     finished_at: datetime | None = None
+    base_model: BaseModelOut | None = Field(None, description="the starting weights, once the task is prepared")
+    evaluation: EvaluationOut | None = Field(None, description="the kept model's evaluation, once the task is done")
 
 
 class ModelOut(BaseModel):
@@ -233,6 +320,7 @@ class RoundReport(BaseModel):
     final: bool | None = Field(None, description="training stops after this round")
     kept_round: int | None = Field(None, ge=0, description="the round whose model is stored")
     stop_reason: str | None = Field(None, max_length=1000)
+    evaluation: EvaluationOut | None = Field(None, description="the kept model's report (the final round only)")
 
 
 class Proceed(BaseModel):

@@ -75,7 +75,9 @@ def _param_options() -> list[inspect.Parameter]:
 
 
 def train(
-    file: Annotated[Path, typer.Argument(help="dataset: .csv, .json or .jsonl", exists=True, dir_okay=False)],
+    file: Annotated[
+        Path, typer.Argument(help="dataset: .csv, .json, .jsonl or a .zip of images", exists=True, dir_okay=False)
+    ],
     model: Annotated[str, typer.Option(help="model type: distilbert, minilm or mobilenet_v2")] = "distilbert",
     out: Annotated[Path, typer.Option(help="where to write the trained model (.zip)")] = Path("model.zip"),
     api: Annotated[str | None, typer.Option(help="use a running server instead of starting one")] = None,

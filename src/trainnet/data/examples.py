@@ -23,6 +23,10 @@ PIXEL_COLUMN = re.compile(r"^pixel(\d+)$")
 MAX_IMAGE_PIXELS = 4096 * 4096
 
 
+class TooLarge(DatasetError):
+    """The data is well formed but over a size bound (the API answers 413)."""
+
+
 @dataclass(frozen=True)
 class ColumnMapping:
     label_column: str = "label"
@@ -103,6 +107,17 @@ def build_examples(table: Table, kind: str, mapping: ColumnMapping) -> Examples:
     return Examples(kind, inputs, [index[v] for v in raw_labels], [str(n) for n in label_names])
 
 
+def table_inputs(table: Table, kind: str, mapping: ColumnMapping) -> list:
+    """The inputs of an unlabelled table (rows to score), read as `build_examples` reads a labelled one."""
+    if kind == "text":
+        text_column = mapping.text_column or "text"
+        _require_column(table, text_column, "text", "text_column")
+        return [_text_value(row.get(text_column), i, text_column) for i, row in enumerate(table.rows)]
+    if kind == "image":
+        return _image_inputs(table, mapping.image_column)
+    raise DatasetError(f"unknown data kind {kind!r}")
+
+
 def check_images(examples: Examples) -> None:
     """Decode every image once so that a broken one is reported now, not in a worker."""
     if examples.kind == "image":
@@ -110,11 +125,15 @@ def check_images(examples: Examples) -> None:
             to_pil(value, row)
 
 
-def to_pil(value, row: int | None = None):
-    """A PIL RGB image from a pixel list (square grayscale) or a base64 PNG/JPEG string."""
+def to_pil(value, row: int | None = None, max_pixels: int = MAX_IMAGE_PIXELS, row_name: str = "row"):
+    """A PIL RGB image from a pixel list (square grayscale), a base64 PNG/JPEG string (or its data: URL), the
+    PNG/JPEG file's bytes, or a PIL image decoded already. Over `max_pixels` (at most MAX_IMAGE_PIXELS) raises
+    TooLarge before decoding; `row_name` names what `row` counts in messages."""
     from PIL import Image
 
-    where = f"row {row}: " if row is not None else ""
+    if isinstance(value, Image.Image):
+        return value.convert("RGB")
+    where = f"{row_name} {row}: " if row is not None else ""
     if isinstance(value, list):
         side = math.isqrt(len(value))
         if side * side != len(value):
@@ -122,7 +141,10 @@ def to_pil(value, row: int | None = None):
         data = bytes(max(0, min(255, int(v))) for v in value)
         return Image.frombytes("L", (side, side), data).convert("RGB")
     try:
-        raw = base64.b64decode(value.split(",", 1)[-1] if value.startswith("data:") else value, validate=True)
+        if isinstance(value, bytes):
+            raw = value
+        else:
+            raw = base64.b64decode(value.split(",", 1)[-1] if value.startswith("data:") else value, validate=True)
     except (binascii.Error, ValueError, AttributeError):
         raise DatasetError(f"{where}the image column does not hold base64 data") from None
     Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
@@ -132,9 +154,12 @@ def to_pil(value, row: int | None = None):
             image = Image.open(io.BytesIO(raw))
             if image.format not in {"PNG", "JPEG"}:
                 raise DatasetError(f"{where}image format {image.format} is not supported: use PNG or JPEG")
+            if image.width * image.height > max_pixels:
+                raise Image.DecompressionBombError
             image.load()
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise DatasetError(f"{where}the image is larger than {MAX_IMAGE_PIXELS} pixels") from None
+        limit = min(max_pixels, MAX_IMAGE_PIXELS)
+        raise TooLarge(f"{where}the image is larger than {limit} pixels") from None
     except DatasetError:
         raise
     except Exception:

@@ -1,17 +1,23 @@
-"""Parse an uploaded CSV, JSON (array of objects) or JSONL file into a table of scalar values.
+"""Parse an uploaded CSV, JSON (array of objects) or JSONL file into a table of scalar values. (A .zip of images
+is read by `image_zip` into the same kind of table.)
 
 Every problem raises `DatasetError` with a message a user can act on (the API turns it into a 4xx).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+import ijson
+
 FORMATS = ("csv", "json", "jsonl")
+UPLOAD_FORMATS = (*FORMATS, "zip")
 Scalar = str | int | float | bool | None
 MAX_NESTING = 8  # levels inside one field: self-instruct's `instances` (a list of objects) needs 2
 # The csv module's field limit is process-wide; it is set to one constant (so concurrent parses cannot race on
@@ -21,6 +27,13 @@ CSV_FIELD_LIMIT = 2**31 - 1
 
 class DatasetError(ValueError):
     """The uploaded data cannot be used; the message names the problem."""
+
+
+def megabytes(size: int) -> str:
+    """A size limit in words: 10 MB, 0.5 MB (or bytes, under 0.01 MB)."""
+    if size < 1024 * 1024 / 100:
+        return f"{size} bytes"
+    return f"{round(size / (1024 * 1024), 2):g} MB"
 
 
 @dataclass
@@ -33,12 +46,14 @@ class Table:
         return len(self.rows)
 
 
-def detect_format(filename: str) -> str:
+def detect_format(filename: str, formats: tuple[str, ...] = FORMATS) -> str:
+    """The format `filename`'s extension names, one of `formats`, or DatasetError."""
     suffix = PurePath(filename or "").suffix.lower().lstrip(".")
-    if suffix not in FORMATS:
+    if suffix not in formats:
+        names = ", ".join("." + f for f in formats[:-1]) + " or ." + formats[-1]
         raise DatasetError(
             f"unsupported file extension {('.' + suffix) if suffix else '(none)'!s} in {filename!r}: "
-            "upload a .csv, .json or .jsonl file"
+            f"upload a {names} file"
         )
     return suffix
 
@@ -74,7 +89,7 @@ def parse_table(
     if fmt == "csv":
         columns, rows = _parse_csv(text, limits)
     elif fmt == "json":
-        columns, rows = _parse_json_array(text, allow_nested, limits)
+        columns, rows = _parse_json_array(content, allow_nested, limits)
     else:
         columns, rows = _parse_jsonl(text, allow_nested, limits)
     if not rows:
@@ -148,14 +163,93 @@ def _csv_value(raw: str) -> Scalar:
     return number if number == number and abs(number) != float("inf") else raw
 
 
-def _parse_json_array(text: str, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
-    data = _loads(text, "the JSON file")
-    if isinstance(data, dict) and len(data) == 1 and isinstance(next(iter(data.values())), list):
-        data = next(iter(data.values()))  # {"data": [...]} is a common wrapper
-    if not isinstance(data, list):
-        raise DatasetError('a .json dataset must be an array of objects, e.g. [{"text": ..., "label": ...}]')
-    limits.check_rows(len(data))
-    return _records(data, lambda i: f"item {i}", allow_nested, limits)
+def _parse_json_array(content: bytes, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:
+    """Items are built one at a time from ijson's events, so the row cap and the nesting bound stop a large or
+    deep document before it is held whole."""
+    items = []
+    try:
+        for item in _stream_items(content.removeprefix(codecs.BOM_UTF8)):
+            items.append(item)
+            limits.check_rows(len(items))
+    except ijson.JSONError as exc:
+        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DatasetError(f"the JSON file is not valid JSON: {reason}") from None
+    return _records(items, lambda i: f"item {i}", allow_nested, limits)
+
+
+_NOT_AN_ARRAY = 'a .json dataset must be an array of objects, e.g. [{"text": ..., "label": ...}]'
+_SCALARS = {"null", "boolean", "integer", "double", "number", "string"}
+
+
+def _stream_items(content: bytes) -> Iterator:
+    """The items of a top-level array, or of the one array in a {"data": [...]} wrapper (a common one)."""
+    events = ijson.basic_parse(io.BytesIO(content), use_float=True)
+    event, _ = next(events, ("end", None))
+    if event == "start_map":
+        event, _ = next(events, ("end", None))
+        if event != "map_key" or next(events, ("end", None))[0] != "start_array":
+            raise DatasetError(_NOT_AN_ARRAY)
+        yield from _array_items(events)
+        if next(events, ("end", None))[0] != "end_map":
+            raise DatasetError(_NOT_AN_ARRAY)
+    elif event == "start_array":
+        yield from _array_items(events)
+    else:
+        raise DatasetError(_NOT_AN_ARRAY)
+    for _ in events:  # the parser reports trailing garbage only when asked for more
+        pass
+
+
+def _array_items(events: Iterator) -> Iterator:
+    """Build each value of the array whose start_array was just read, up to its end_array."""
+    # item (1) > field (2) > MAX_NESTING levels inside the field: deeper is refused while it is read
+    max_depth = MAX_NESTING + 1
+    index = 0
+    while True:
+        event, value = next(events)
+        if event == "end_array":
+            return
+        if event in _SCALARS:
+            yield value
+        else:
+            yield _build(event, events, max_depth, f"item {index}")
+        index += 1
+
+
+def _build(first: str, events: Iterator, max_depth: int, where: str):
+    """The container that `first` (start_map or start_array) opens, built without recursion."""
+    root: dict | list = {} if first == "start_map" else []
+    stack: list[tuple[dict | list, str | None]] = [(root, None)]
+    field: str | None = None  # the item's field being read, for messages
+    while stack:
+        event, value = next(events)
+        node, key = stack[-1]
+        if event == "map_key":
+            stack[-1] = (node, value)
+            if len(stack) == 1:
+                field = value
+            continue
+        if event in ("end_map", "end_array"):
+            stack.pop()
+            continue
+        if event in _SCALARS:
+            child = value
+        else:
+            if len(stack) >= max_depth:
+                name = f" field {field!r}" if field is not None and isinstance(root, dict) else ""
+                if not name:
+                    raise DatasetError("the JSON file is nested too deeply")
+                raise DatasetError(
+                    f"{where}{name} is nested more than {MAX_NESTING} levels deep; at most {MAX_NESTING} are supported"
+                )
+            child = {} if event == "start_map" else []
+        if isinstance(node, dict):
+            node[key] = child
+        else:
+            node.append(child)
+        if event in ("start_map", "start_array"):
+            stack.append((child, None))
+    return root
 
 
 def _parse_jsonl(text: str, allow_nested: bool, limits: _Limits) -> tuple[list[str], list[dict[str, Scalar]]]:

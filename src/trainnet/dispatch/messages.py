@@ -51,10 +51,10 @@ class TaskLayout:
     def shard_weights(self, round_: int, index: int) -> str:
         return f"{self.root}/rounds/{round_}/shard-{index}.safetensors"
 
-    @property
-    def best_weights(self) -> str:
-        """The averaged weights of the best round so far by validation accuracy (early stopping only)."""
-        return f"{self.root}/rounds/best.safetensors"
+    def kept_weights(self, round_: int) -> str:
+        """The averaged weights of a round among the best so far by validation accuracy (early stopping only): the
+        ingredients of the final model's soup."""
+        return f"{self.root}/rounds/kept/{round_}.safetensors"
 
     def round_prefix(self, round_: int) -> str:
         return f"{self.root}/rounds/{round_}/"
@@ -67,6 +67,11 @@ class TaskLayout:
     @staticmethod
     def model_archive(model_id: str) -> str:
         return f"{model_id}/model.zip"
+
+    @staticmethod
+    def model_evaluation(model_id: str) -> str:
+        """The model's evaluation report (also inside the zip), readable without unpacking it."""
+        return f"{model_id}/evaluation.json"
 
 
 class PrepareJob(BaseModel):

@@ -37,6 +37,11 @@ def model_id_for(task_id: str) -> str:
     return "model_" + task_id.split("_", 1)[-1]
 
 
+def task_id_for(model_id: str) -> str:
+    """The task whose model is (or will be) `model_id`."""
+    return "task_" + model_id.split("_", 1)[-1]
+
+
 def lock_task(session: Session, task_id: str) -> Task | None:
     return session.get(Task, task_id, with_for_update=True, populate_existing=True)
 
@@ -271,10 +276,11 @@ def record_round_report(
     final: bool | None = None,
     kept_round: int | None = None,
     stop_reason: str | None = None,
+    evaluation: dict | None = None,
 ) -> tuple[bool, list[Dispatch]]:
     """Record the finalizer's report. `finalizing` asks whether to proceed; `done` stores the metrics and
     starts the next round, or, when the finalizer stopped training (`final`: the last round, or early stopping),
-    registers the model of `kept_round`; `error` ends the task."""
+    registers the model of `kept_round` and its `evaluation` report; `error` ends the task."""
     current = round_of(session, task, round_)
     if current is None:
         raise LookupError(f"task {task.id} has no round {round_}")
@@ -299,7 +305,13 @@ def record_round_report(
         return True, dispatches
     kept = round_ if kept_round is None else kept_round
     kept_row = round_of(session, task, kept)
-    task.info = {**(task.info or {}), "kept_round": kept, "stop_reason": stop_reason}
+    kept_metrics = (kept_row.metrics if kept_row is not None else None) or metrics or {}
+    task.info = {**(task.info or {}), "kept_round": kept, "stop_reason": stop_reason, "evaluation": evaluation}
+    soup = (metrics or {}).get("model")
+    if soup:  # the model averages the best rounds: its own scores, not the kept round's
+        task.info["averaged_rounds"] = soup["rounds"]
+        kept_metrics = {**kept_metrics, **{k: v for k, v in soup.items() if k != "rounds"}}
+        kept_metrics["averaged_rounds"] = soup["rounds"]
     model_id = model_id_for(task.id)
     if session.get(Model, model_id) is None:
         session.add(
@@ -307,7 +319,7 @@ def record_round_report(
                 id=model_id,
                 task_id=task.id,
                 model_type=task.model_type,
-                metrics=(kept_row.metrics if kept_row is not None else None) or metrics or {},
+                metrics=kept_metrics,
                 size_bytes=model_size or 0,
                 storage_key=TaskLayout.model_archive(model_id),
             )

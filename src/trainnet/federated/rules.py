@@ -7,6 +7,7 @@ touches the database, so each rule is tested on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -124,9 +125,28 @@ class StopDecision:
     reason: str | None = None
 
 
+def top_rounds(scores: list[RoundScore], k: int) -> list[int]:
+    """The `k` best rounds by validation accuracy, best first; a tie goes to the lower loss, then to the earlier
+    round."""
+    return sorted(range(len(scores)), key=lambda r: (-scores[r].accuracy, scores[r].loss, r))[:k]
+
+
 def best_round(scores: list[RoundScore]) -> int:
-    """The round with the highest validation accuracy; a tie goes to the lower loss, then to the earlier round."""
-    return min(range(len(scores)), key=lambda r: (-scores[r].accuracy, scores[r].loss, r))
+    """The round with the highest validation accuracy (the first of `top_rounds`)."""
+    return top_rounds(scores, 1)[0]
+
+
+def greedy_soup(ranked: list[int], best_score: float, score: Callable[[list[int]], float]) -> list[int]:
+    """The rounds whose averaged weights make the final model: AutoGluon's default checkpoint averaging, the greedy
+    soup of Wortsman et al. 2022 ("Model soups"). Start from the best round (`ranked[0]`, scoring `best_score`) and
+    add each next-best round whose uniform average with the rounds taken so far scores at least as well on the
+    validation split (`score` of a list of rounds)."""
+    soup = ranked[:1]
+    for candidate in ranked[1:]:
+        candidate_score = score([*soup, candidate])
+        if candidate_score >= best_score:
+            soup, best_score = [*soup, candidate], candidate_score
+    return soup
 
 
 def after_round(

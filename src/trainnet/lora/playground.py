@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections import OrderedDict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Generic, TypeVar
+from typing import Any
 
 from trainnet.storage import Storage
 
@@ -24,8 +21,6 @@ ADAPTER_WEIGHTS = "adapter_model.safetensors"
 DEFAULT_MAX_NEW_TOKENS = 64
 MAX_NEW_TOKENS = 256
 MAX_PROMPT_CHARS = 4000
-
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -36,10 +31,12 @@ class Completions:
 
 @dataclass
 class AdapterModel:
-    """A base model with a LoRA adapter attached (a `PeftModel`) and its tokenizer."""
+    """A base model with a LoRA adapter attached (a `PeftModel`) and its tokenizer. One generation at a time:
+    generating with the adapter disabled changes the model while it runs."""
 
     model: Any
     tokenizer: Any
+    lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
 
 def generate_pair(loaded: AdapterModel, prompt: str, max_new_tokens: int = DEFAULT_MAX_NEW_TOKENS) -> Completions:
@@ -56,7 +53,7 @@ def generate_pair(loaded: AdapterModel, prompt: str, max_new_tokens: int = DEFAU
         "do_sample": False,
         "pad_token_id": tokenizer.pad_token_id,
     }
-    with torch.inference_mode():
+    with loaded.lock, torch.inference_mode():
         with model.disable_adapter():
             base = model.generate(**inputs, **settings)
         adapter = model.generate(**inputs, **settings)
@@ -89,35 +86,3 @@ def load_stored_adapter(
     with tempfile.TemporaryDirectory(prefix="playground-") as tmp:
         folder = storage.get_dir(bucket, prefix.rstrip("/"), Path(tmp))
         return load_adapter_model(base_model, folder, cache_dir)
-
-
-@dataclass
-class _Entry(Generic[T]):
-    lock: threading.Lock
-    value: T | None = None
-
-
-class LoadedModels(Generic[T]):
-    """A small LRU of loaded models by key: each is loaded once even when requests race for it, and used by one
-    thread at a time (generating with the adapter disabled changes the model while it runs)."""
-
-    def __init__(self, size: int = 2):
-        self.size = size
-        self._entries: OrderedDict[str, _Entry[T]] = OrderedDict()
-        self._lock = threading.Lock()
-
-    @contextmanager
-    def use(self, key: str, load: Callable[[], T]) -> Iterator[T]:
-        with self._lock:
-            entry = self._entries.pop(key, None) or _Entry(threading.Lock())
-            self._entries[key] = entry  # most recently used last
-            while len(self._entries) > self.size:
-                self._entries.popitem(last=False)  # a thread still using it keeps its own reference
-        with entry.lock:
-            if entry.value is None:
-                entry.value = load()
-            yield entry.value
-
-    def keys(self) -> list[str]:
-        with self._lock:
-            return list(self._entries)

@@ -27,6 +27,18 @@ def evaluate(model: torch.nn.Module, data: EncodedData, batch_size: int = 64) ->
     }
 
 
+@torch.inference_mode()
+def predict_probabilities(model: torch.nn.Module, data: EncodedData, batch_size: int = 64) -> torch.Tensor:
+    """Softmax probabilities (N x classes, float32, on the CPU) of `model` on `data`, in `data`'s order."""
+    model.eval()
+    device = next(model.parameters()).device
+    out = []
+    for batch in data.batches(batch_size, shuffle=False):
+        logits = model(**{k: v.to(device) for k, v in batch.items() if k != "labels"}).logits
+        out.append(logits.float().softmax(-1).cpu())
+    return torch.cat(out)
+
+
 def has_batchnorm(model: torch.nn.Module) -> bool:
     return any(isinstance(m, torch.nn.modules.batchnorm._BatchNorm) for m in model.modules())
 

@@ -19,6 +19,8 @@ from safetensors.torch import load, save
 from trainnet.storage import Storage
 
 TRAINNET_FILE = "trainnet.json"
+EVALUATION_FILE = "evaluation.json"
+CARD_MATRIX_LABELS = 20  # above this many labels the card leaves the confusion matrix to evaluation.json
 
 
 def save_weights(state_dict: dict[str, torch.Tensor]) -> bytes:
@@ -81,18 +83,25 @@ def load_model(kind: str, folder: Path):
     if kind == "text":
         from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
-        return AutoModelForSequenceClassification.from_pretrained(folder), AutoTokenizer.from_pretrained(folder)
+        model = AutoModelForSequenceClassification.from_pretrained(folder, use_safetensors=True)
+        return model, AutoTokenizer.from_pretrained(folder)
     from transformers import AutoImageProcessor, AutoModelForImageClassification
 
-    return AutoModelForImageClassification.from_pretrained(folder), AutoImageProcessor.from_pretrained(folder)
+    model = AutoModelForImageClassification.from_pretrained(folder, use_safetensors=True)
+    return model, AutoImageProcessor.from_pretrained(folder)
 
 
-def write_model_dir(model, preprocessor, folder: Path, metrics: dict, card: str) -> Path:
-    """The directory users download: config, model.safetensors, preprocessor, metrics.json, README.md."""
+def write_model_dir(
+    model, preprocessor, folder: Path, metrics: dict, card: str, evaluation: dict | None = None
+) -> Path:
+    """The directory users download: config, model.safetensors, preprocessor, metrics.json, README.md and
+    evaluation.json (the evaluation report, when given)."""
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder, safe_serialization=True)
     preprocessor.save_pretrained(folder)
     (folder / "metrics.json").write_text(json.dumps(metrics, indent=2))
+    if evaluation is not None:
+        (folder / EVALUATION_FILE).write_text(json.dumps(evaluation, indent=2))
     (folder / "README.md").write_text(card)
     return folder
 
@@ -129,9 +138,17 @@ def warmup_line(info: dict) -> str:
     return f", then {warmup['epochs']} shared warm-up epoch(s) on all {warmup['rows']} training rows before sharding"
 
 
-def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset_name: str, label_names: list) -> str:
-    """The README.md of a trained model. Labels and names come from the user's data: they are escaped here and
-    kept verbatim in config.json's id2label."""
+def model_card(
+    model_type: str,
+    info: dict,
+    metrics: dict,
+    params: dict,
+    dataset_name: str,
+    label_names: list,
+    evaluation: dict | None = None,
+) -> str:
+    """The README.md of a trained model, with its `evaluation` report (`training.report`) when given. Labels and
+    names come from the user's data: they are escaped here and kept verbatim in config.json's id2label."""
     last = metrics["rounds"][-1] if metrics.get("rounds") else {}
     rows = "\n".join(
         f"| {r['round']} | {r['accuracy']:.4f} | {r['macro_f1']:.4f} | {r['loss']:.4f} | {r['shards_used']} |"
@@ -150,13 +167,19 @@ def model_card(model_type: str, info: dict, metrics: dict, params: dict, dataset
     kept_line = ""
     if metrics.get("stop_reason"):
         count = len(metrics.get("rounds", []))
-        kept_line = (
-            f"\n- Kept round {metrics.get('kept_round', 0) + 1} of {count}; training stopped: {metrics['stop_reason']}"
+        averaged = metrics.get("averaged_rounds") or [metrics.get("kept_round", 0)]
+        kept = (
+            f"Kept round {averaged[0] + 1} of {count}"
+            if len(averaged) == 1
+            else f"The weights average rounds {', '.join(str(r + 1) for r in averaged)} of {count}, the best by "
+            "validation accuracy (a greedy soup)"
         )
+        kept_line = f"\n- {kept}; training stopped: {metrics['stop_reason']}"
     nan = float("nan")
+    scores = metrics if "accuracy" in metrics else last
     final = (
-        f"accuracy {last.get('accuracy', nan):.4f}, macro-F1 {last.get('macro_f1', nan):.4f}, "
-        f"loss {last.get('loss', nan):.4f}"
+        f"accuracy {scores.get('accuracy', nan):.4f}, macro-F1 {scores.get('macro_f1', nan):.4f}, "
+        f"loss {scores.get('loss', nan):.4f}"
     )
     return f"""---
 library_name: transformers
@@ -174,7 +197,7 @@ Trained on {markdown_text(dataset_name)} with weighted federated averaging: {par
 | round | accuracy | macro-F1 | loss | shards averaged |
 |---|---|---|---|---|
 {rows}
-
+{evaluation_markdown(evaluation) if evaluation else ""}
 ## Use
 
 ```python
@@ -183,3 +206,38 @@ model = {auto}.from_pretrained("path/to/this/folder")
 preprocessor = {pre}.from_pretrained("path/to/this/folder")
 ```
 """
+
+
+def evaluation_markdown(report: dict) -> str:
+    """The model card's Evaluation section: the per-class table and the confusion matrix of `report`."""
+    names = [markdown_text(name) for name in report["labels"]]
+    per_class = "\n".join(
+        f"| {name} | {c['precision']:.4f} | {c['recall']:.4f} | {c['f1']:.4f} | {c['support']} |"
+        for name, c in zip(names, report["per_class"])
+    )
+    section = f"""
+## Evaluation
+
+The kept model on the held-out split: accuracy {report["accuracy"]:.4f}, macro-F1 {report["macro_f1"]:.4f}.
+`{EVALUATION_FILE}` holds this report and the misclassified examples the model was surest of.
+
+| label | precision | recall | F1 | support |
+|---|---|---|---|---|
+{per_class}
+"""
+    if len(names) > CARD_MATRIX_LABELS:
+        return section + f"\nThe confusion matrix of the {len(names)} labels is in `{EVALUATION_FILE}`.\n"
+    rows = "\n".join(
+        f"| {name} | " + " | ".join(str(count) for count in row) + " |"
+        for name, row in zip(names, report["confusion_matrix"])
+    )
+    return (
+        section
+        + f"""
+Confusion matrix (rows: true label, columns: predicted label):
+
+| true / predicted | {" | ".join(names)} |
+|---|{"---|" * len(names)}
+{rows}
+"""
+    )

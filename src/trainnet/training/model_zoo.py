@@ -263,3 +263,23 @@ def init_cnn_from_scratch(model) -> None:
         elif isinstance(module, torch.nn.Linear):
             torch.nn.init.normal_(module.weight, 0.0, 0.01)
             torch.nn.init.zeros_(module.bias)
+
+
+def starting_weights(model_type: str, info: dict, base_model: str | None) -> dict[str, str] | None:
+    """The weights a task started from as a user names them, from its `ModelInfo` record: `name` and `source`, one
+    of bundled (a pip package's), hub (a Hugging Face id, from its cache or download), local (a directory on the
+    server) or random init. None before the task is prepared."""
+    if "pretrained" not in info:
+        return None
+    known = MODEL_TYPES.get(model_type)
+    if not info["pretrained"]:
+        return {"name": model_type, "source": "random init"}
+    where = Path(str(info.get("weights_source", "")))
+    if known and known.package and known.package in where.parts and not base_model:
+        return {"name": known.default_source.rsplit("/", 1)[-1], "source": "bundled"}
+    cached = next((part for part in reversed(where.parts) if part.startswith("models--")), None)
+    if cached:  # the Hugging Face cache keeps `owner/name` as models--owner--name/snapshots/<revision>
+        return {"name": base_model or cached.removeprefix("models--").replace("--", "/"), "source": "hub"}
+    if base_model:
+        return {"name": where.name or base_model, "source": "local"}
+    return {"name": known.default_source if known else model_type, "source": "hub"}

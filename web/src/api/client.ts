@@ -4,6 +4,7 @@ import axios, { isAxiosError } from "axios";
 import type {
   Dataset,
   DatasetJobAccepted,
+  DatasetThumbnails,
   GenerateRequest,
   Health,
   LoraJob,
@@ -68,6 +69,14 @@ export async function listDatasets(options: RequestOptions = {}): Promise<Datase
 /** GET /api/datasets/{id} */
 export async function getDataset(datasetId: string, options: RequestOptions = {}): Promise<Dataset> {
   return (await http.get<Dataset>(`/datasets/${encodeURIComponent(datasetId)}`, options)).data;
+}
+
+/** GET /api/datasets/{id}/thumbnails: a few images per class of an image dataset (none for other data). */
+export async function getDatasetThumbnails(
+  datasetId: string,
+  options: RequestOptions = {},
+): Promise<DatasetThumbnails> {
+  return (await http.get<DatasetThumbnails>(`/datasets/${encodeURIComponent(datasetId)}/thumbnails`, options)).data;
 }
 
 /** GET /api/datasets/{id}/download is a file: the browser fetches it through a plain link. */

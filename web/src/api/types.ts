@@ -36,6 +36,8 @@ export interface Dataset {
   image_column: string | null;
   label_counts: Record<string, number> | null;
   preview: Record<string, Scalar>[];
+  /** What was read from a .zip of images (absent for other uploads). */
+  images?: ImageArchiveSummary | null;
   status: DatasetStatus;
   created_at: string;
   /** The seed a generated dataset came from. */
@@ -45,6 +47,27 @@ export interface Dataset {
   metrics?: ValidationMetrics | null;
   report?: ValidationReport | null;
   error?: string | null;
+}
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface ImageArchiveSummary {
+  layout: string;
+  image_count: number;
+  /** The most common sizes ("28x28") and how many images have each. */
+  sizes: Record<string, number>;
+  formats: Record<string, number>;
+  skipped_count: number;
+  skipped: SkippedFile[];
+}
+
+export interface DatasetThumbnails {
+  dataset_id: string;
+  /** Per label, a few PNG thumbnails as data URLs. */
+  thumbnails: Record<string, string[]>;
 }
 
 export interface LengthStats {
@@ -177,6 +200,8 @@ export interface Scores {
 export interface RoundMetrics extends Scores {
   /** Scores on the validation split carved out of the training rows. */
   validation?: Scores;
+  /** On the last round of an auto run: the stored model's own scores, a greedy soup of the best `rounds`. */
+  model?: Scores & { validation?: Scores; rounds: number[] };
 }
 
 /** A shard's mean local training loss in a round. */
@@ -282,6 +307,8 @@ export interface TaskDetail extends TaskSummary {
   finished_at?: string | null;
   /** The round (as in `rounds[i].round`) whose model was stored: the best by validation accuracy for auto runs. */
   kept_round?: number | null;
+  /** The rounds whose weights the stored model averages (a greedy soup), best first; [kept_round] when alone. */
+  averaged_rounds?: number[] | null;
   /** Why training stopped, a sentence such as "reached the maximum of 20 rounds". */
   stop_reason?: string | null;
   /** null until the prepare job has computed them. */

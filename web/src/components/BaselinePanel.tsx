@@ -1,5 +1,5 @@
 import type { TaskDetail } from "../api/types";
-import { baselineSuggestions, beatsBaseline, modelScores, strongestBaseline } from "../lib/baseline";
+import { baselineSuggestions, beatsBaseline, modelScores, roundList, strongestBaseline } from "../lib/baseline";
 import { formatNumber, formatPercent } from "../lib/format";
 import { Card } from "./Card";
 
@@ -20,9 +20,11 @@ export function BaselinePanel({ task }: { task: TaskDetail }) {
   const beats = finished ? beatsBaseline(accuracy, strongest) : null;
   const modelLabel = !model
     ? "Your model"
-    : model.kept
-      ? `Your model (kept round ${model.round + 1})`
-      : `Your model (round ${model.round + 1}${finished ? "" : ", so far"})`;
+    : model.averaged
+      ? `Your model (${roundList(model.averaged)}, averaged)`
+      : model.kept
+        ? `Your model (kept round ${model.round + 1})`
+        : `Your model (round ${model.round + 1}${finished ? "" : ", so far"})`;
 
   return (
     <Card title="Compared with simple baselines" testId="baseline">

@@ -1,13 +1,17 @@
 import type { Dataset, Scalar } from "../api/types";
 import { kindLabel } from "../lib/datasets";
+import { ImagePreview } from "./ImagePreview";
 
 function cellText(value: Scalar | undefined): string {
   if (value === null || value === undefined) return "";
   return typeof value === "string" ? value : String(value);
 }
 
-/** What the server parsed: size, columns, label balance and the first rows. */
+/** What the server parsed: size, columns, label balance, the first rows and, for images, a few per class. */
 export function DatasetPreview({ dataset }: { dataset: Dataset }) {
+  const images = dataset.kind === "image";
+  // Thumbnails show the images; their base64 text would only fill the table.
+  const shownColumns = images ? dataset.columns.filter((column) => column !== dataset.image_column) : dataset.columns;
   const counts = Object.entries(dataset.label_counts ?? {}).sort((a, b) => b[1] - a[1]);
   const largest = counts.length > 0 ? counts[0][1] : 0;
 
@@ -44,6 +48,8 @@ export function DatasetPreview({ dataset }: { dataset: Dataset }) {
         </div>
       )}
 
+      {images && <ImagePreview dataset={dataset} />}
+
       {dataset.preview.length > 0 && (
         <div>
           <h3 className="mb-2 text-sm font-medium text-slate-700">First rows</h3>
@@ -51,7 +57,7 @@ export function DatasetPreview({ dataset }: { dataset: Dataset }) {
             <table data-testid="preview-table" className="min-w-full divide-y divide-slate-200 text-left text-sm">
               <thead className="bg-slate-50">
                 <tr>
-                  {dataset.columns.map((column) => (
+                  {shownColumns.map((column) => (
                     <th
                       key={column}
                       scope="col"
@@ -68,7 +74,7 @@ export function DatasetPreview({ dataset }: { dataset: Dataset }) {
               <tbody className="divide-y divide-slate-100">
                 {dataset.preview.map((row, i) => (
                   <tr key={i}>
-                    {dataset.columns.map((column) => (
+                    {shownColumns.map((column) => (
                       <td
                         key={column}
                         className="max-w-44 truncate px-3 py-2 text-slate-800 sm:max-w-64"

@@ -97,7 +97,8 @@ export function FileDrop({ onFile, disabled = false, currentName, hint = TRAININ
         )}
       </label>
       <p id={hintId} className="mt-2 text-xs text-slate-500">
-        CSV, JSON (an array of objects) or JSONL, up to {formatBytes(MAX_UPLOAD_BYTES)}. {hint}
+        CSV, JSON (an array of objects), JSONL, or a ZIP of images in class folders, up to{" "}
+        {formatBytes(MAX_UPLOAD_BYTES)}. {hint}
       </p>
     </div>
   );

@@ -7,14 +7,29 @@ export interface ModelScores {
   metrics: RoundMetrics;
   /** The stored model's round (`kept_round`), not just the latest evaluated one. */
   kept: boolean;
+  /** The rounds the stored model averages, when it averages more than one. */
+  averaged?: number[];
 }
 
-/** The held-out scores of the kept round, else of the latest evaluated round; null before any evaluation. */
+/**
+ * The held-out scores of the stored model (a soup of the best rounds, or the kept round), else of the latest
+ * evaluated round; null before any evaluation.
+ */
 export function modelScores(task: TaskDetail): ModelScores | null {
   const evaluated = task.rounds.filter((round) => round.metrics).sort((a, b) => a.round - b.round);
+  const soup = evaluated.at(-1)?.metrics?.model;
+  if (soup && soup.rounds.length > 1) {
+    return { round: soup.rounds[0], metrics: soup, kept: true, averaged: soup.rounds };
+  }
   const kept = evaluated.find((round) => round.round === task.kept_round);
   const chosen = kept ?? evaluated.at(-1);
   return chosen?.metrics ? { round: chosen.round, metrics: chosen.metrics, kept: Boolean(kept) } : null;
+}
+
+/** "rounds 5, 6 and 7" (1-based) of 0-based round numbers, in round order. */
+export function roundList(rounds: readonly number[]): string {
+  const names = [...rounds].sort((a, b) => a - b).map((round) => String(round + 1));
+  return names.length === 1 ? `round ${names[0]}` : `rounds ${names.slice(0, -1).join(", ")} and ${names.at(-1)}`;
 }
 
 /** The baseline to beat: the most accurate one (a classical model, unless the majority class does better). */

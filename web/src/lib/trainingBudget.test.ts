@@ -41,6 +41,9 @@ describe("budgetLine", () => {
     expect(budgetLine(task, START + 20 * MINUTE)).toBe(
       "Stopped: validation accuracy did not improve by at least 0.5 points for 2 rounds · kept round 3",
     );
+    expect(budgetLine({ ...task, averaged_rounds: [2, 1, 4] }, START + 20 * MINUTE)).toBe(
+      "Stopped: validation accuracy did not improve by at least 0.5 points for 2 rounds · kept rounds 2, 3 and 5, averaged",
+    );
   });
 
   it("says nothing of a fixed run while it runs, and why it stopped after", () => {

@@ -1,5 +1,6 @@
 /** How long a training task may run, and why it stopped: the line under a task's status badge. */
 import { TERMINAL_STATUSES, type TaskDetail } from "../api/types";
+import { roundList } from "./baseline";
 import { parseApiTime, plural } from "./format";
 
 /** Whether early stopping (not a fixed count) decides the task's number of rounds. */
@@ -32,7 +33,11 @@ export function budgetLine(task: TaskDetail, now: number): string | null {
   if (TERMINAL_STATUSES.includes(task.status)) {
     const parts = [
       task.stop_reason ? `Stopped: ${task.stop_reason}` : null,
-      typeof task.kept_round === "number" ? `kept round ${task.kept_round + 1}` : null,
+      task.averaged_rounds && task.averaged_rounds.length > 1
+        ? `kept ${roundList(task.averaged_rounds)}, averaged`
+        : typeof task.kept_round === "number"
+          ? `kept round ${task.kept_round + 1}`
+          : null,
     ];
     return parts.filter(Boolean).join(" · ") || null;
   }

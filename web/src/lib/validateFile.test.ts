@@ -4,7 +4,7 @@ import { MAX_UPLOAD_BYTES, validateDatasetFile } from "./validateFile";
 
 describe("validateDatasetFile", () => {
   it("rejects a .txt file by its extension", () => {
-    expect(validateDatasetFile({ name: "notes.txt", size: 100 })).toMatch(/\.txt.*\.csv, \.json or \.jsonl/);
+    expect(validateDatasetFile({ name: "notes.txt", size: 100 })).toMatch(/\.txt.*\.csv, \.json, \.jsonl or \.zip/);
   });
 
   it("rejects a file without an extension", () => {
@@ -15,8 +15,9 @@ describe("validateDatasetFile", () => {
     expect(validateDatasetFile({ name: "big.csv", size: 11 * 1024 * 1024 })).toMatch(/11 MB; the limit is 10 MB/);
   });
 
-  it("accepts csv, json and jsonl up to the limit, whatever the case of the extension", () => {
+  it("accepts csv, json, jsonl and zip up to the limit, whatever the case of the extension", () => {
     expect(validateDatasetFile({ name: "a.csv", size: MAX_UPLOAD_BYTES })).toBeNull();
+    expect(validateDatasetFile({ name: "images.ZIP", size: 10 })).toBeNull();
     expect(validateDatasetFile({ name: "a.JSON", size: 10 })).toBeNull();
     expect(validateDatasetFile({ name: "a.b.jsonl", size: 10 })).toBeNull();
   });

@@ -1,6 +1,6 @@
 /** Client-side checks that mirror the server's upload rules, so a wrong file is refused before it is sent. */
 
-export const ACCEPTED_EXTENSIONS = [".csv", ".json", ".jsonl"] as const;
+export const ACCEPTED_EXTENSIONS = [".csv", ".json", ".jsonl", ".zip"] as const;
 export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 export function extensionOf(filename: string): string {
@@ -13,7 +13,7 @@ export function validateDatasetFile(file: Pick<File, "name" | "size">): string |
   const extension = extensionOf(file.name);
   if (!(ACCEPTED_EXTENSIONS as readonly string[]).includes(extension)) {
     const shown = extension || "no extension";
-    return `“${file.name}” has ${extension ? `the extension ${shown}` : shown}: choose a .csv, .json or .jsonl file.`;
+    return `“${file.name}” has ${extension ? `the extension ${shown}` : shown}: choose a .csv, .json, .jsonl or .zip file.`;
   }
   if (file.size > MAX_UPLOAD_BYTES) {
     return `“${file.name}” is ${formatBytes(file.size)}; the limit is ${formatBytes(MAX_UPLOAD_BYTES)}.`;

@@ -34,11 +34,11 @@ beforeEach(() => {
 });
 
 describe("TrainPage", () => {
-  it("has a real, labelled file input that accepts the three formats", async () => {
+  it("has a real, labelled file input that accepts the four formats", async () => {
     renderPage();
     const input = screen.getByLabelText(/dataset file/i);
     expect(input).toHaveAttribute("type", "file");
-    expect(input).toHaveAttribute("accept", ".csv,.json,.jsonl");
+    expect(input).toHaveAttribute("accept", ".csv,.json,.jsonl,.zip");
   });
 
   it("lists the model types with their kind and whether pretrained weights exist", async () => {
@@ -81,7 +81,7 @@ describe("TrainPage", () => {
     renderPage();
     chooseFile(new File(["hello"], "notes.txt", { type: "text/plain" }));
     expect(await screen.findByTestId("upload-error")).toHaveTextContent(
-      /\.txt.*choose a \.csv, \.json or \.jsonl file/,
+      /\.txt.*choose a \.csv, \.json, \.jsonl or \.zip file/,
     );
     expect(mocked.uploadDataset).not.toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Train model" })).toBeDisabled();

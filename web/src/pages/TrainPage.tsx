@@ -6,6 +6,7 @@ import type { Dataset, ModelType, TrainRequest } from "../api/types";
 import { AdvancedOptions } from "../components/AdvancedOptions";
 import { Card } from "../components/Card";
 import { ColumnMapping } from "../components/ColumnMapping";
+import { DataFormats } from "../components/DataFormats";
 import { DatasetPreview } from "../components/DatasetPreview";
 import { DatasetUpload } from "../components/DatasetUpload";
 import { ErrorMessage } from "../components/ErrorMessage";
@@ -115,6 +116,7 @@ export function TrainPage() {
         <DatasetUpload upload={upload} onFile={handleFile} disabled={submitting}>
           {dataset && <DatasetPreview dataset={dataset} />}
         </DatasetUpload>
+        <DataFormats />
       </Card>
 
       <Card title="2. Model" testId="model-card">

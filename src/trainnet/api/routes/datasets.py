@@ -9,9 +9,18 @@ from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
-from trainnet.api.schemas import DatasetOut, DatasetStatusPatch, GenerateRequest, Id, ValidateRequest
+from trainnet.api.schemas import (
+    DatasetOut,
+    DatasetStatusPatch,
+    DatasetThumbnails,
+    GenerateRequest,
+    Id,
+    ValidateRequest,
+)
 from trainnet.data.examples import summarize
-from trainnet.data.parsing import DatasetError, detect_format, parse_table
+from trainnet.data.image_zip import read_image_zip
+from trainnet.data.parsing import UPLOAD_FORMATS, DatasetError, Table, detect_format, megabytes, parse_table
+from trainnet.data.thumbnails import thumbnails
 from trainnet.db.session import session_scope
 from trainnet.db.tables import Dataset, new_id, utcnow
 from trainnet.factory import jobs
@@ -43,6 +52,7 @@ def dataset_out(ds: Dataset) -> DatasetOut:
         created_at=ds.created_at,
         **{k: summary.get(k) for k in ("kind", "label_column", "text_column", "image_column", "label_counts")},
         preview=summary.get("preview") or [],
+        images=summary.get("images"),
     )
 
 
@@ -57,40 +67,30 @@ def read_upload(file: UploadFile, limit: int) -> bytes:
     """The uploaded file's bytes, refusing anything over `limit` without reading more than that."""
     content = file.file.read(limit + 1)
     if len(content) > limit:
-        raise HTTPException(413, f"file is larger than the {limit // (1024 * 1024)} MB limit")
+        raise HTTPException(413, f"file is larger than the {megabytes(limit)} limit")
     return content
 
 
 def store_dataset(content: bytes, name: str, settings, storage) -> DatasetOut:
     """Parse, check and store a dataset file; nothing is left behind when any step fails."""
     try:
-        fmt = detect_format(name)
+        fmt = detect_format(name, UPLOAD_FORMATS)
     except DatasetError as exc:
         raise HTTPException(415, str(exc)) from None
     try:
-        table = parse_table(
-            content,
-            name,
-            settings.max_columns,
-            allow_nested=True,
-            max_cell_chars=settings.max_cell_chars,
-            max_rows=settings.max_rows,
-        )
-        summary = summarize(table)
-        if summary["kind"] == "instructions":
-            load_seed_tasks(content, name)
+        table, content, summary = parse_upload(content, name, fmt, settings)
     except (DatasetError, SeedFileError) as exc:
         raise HTTPException(422, str(exc)) from None
     dataset = Dataset(
         id=new_id("ds"),
         name=name,
-        format=fmt,
+        format=table.format,
         rows=len(table),
         columns=table.columns,
         summary=summary,
         size_bytes=len(content),
     )
-    dataset.storage_key = f"{dataset.id}/data.{fmt}"
+    dataset.storage_key = f"{dataset.id}/data.{table.format}"
     storage.put_bytes(settings.datasets_bucket, dataset.storage_key, content)
     try:
         with session_scope(settings.sqlalchemy_url) as session:
@@ -101,12 +101,33 @@ def store_dataset(content: bytes, name: str, settings, storage) -> DatasetOut:
     return dataset_out(dataset)
 
 
+def parse_upload(content: bytes, name: str, fmt: str, settings) -> tuple[Table, bytes, dict]:
+    """The table, the bytes to store and the summary of an upload. A .zip of images is stored as the JSONL of
+    base64 images it is read into, so training and sharding read it as any image dataset."""
+    if fmt == "zip":
+        archive = read_image_zip(content, settings.archive_limits())
+        return archive.table, archive.jsonl(), {**summarize(archive.table), "images": archive.summary()}
+    table = parse_table(
+        content,
+        name,
+        settings.max_columns,
+        allow_nested=True,
+        max_cell_chars=settings.max_cell_chars,
+        max_rows=settings.max_rows,
+    )
+    summary = summarize(table)
+    if summary["kind"] == "instructions":
+        load_seed_tasks(content, name)
+    return table, content, summary
+
+
 @router.post("", status_code=201, response_model=DatasetOut)
 def upload_dataset(file: UploadFile, storage: StorageDep, settings: SettingsDep) -> DatasetOut:
-    """Upload a CSV, JSON (array of objects) or JSONL file of at most 10 MB."""
+    """Upload a CSV, JSON (array of objects) or JSONL file, or a .zip of images in class folders (or with a
+    metadata.csv / metadata.jsonl of file_name and label), of at most TRAINNET_MAX_UPLOAD_MB (10 MB)."""
     name = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:255] or "upload"
     try:
-        detect_format(name)
+        detect_format(name, UPLOAD_FORMATS)
     except DatasetError as exc:
         raise HTTPException(415, str(exc)) from None
     return store_dataset(read_upload(file, settings.max_upload_bytes), name, settings, storage)
@@ -137,6 +158,22 @@ def download_dataset(dataset_id: Id, session: SessionDep, storage: StorageDep, s
         media_type=media,
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
+
+
+@router.get("/{dataset_id}/thumbnails", response_model=DatasetThumbnails)
+def dataset_thumbnails(dataset_id: Id, session: SessionDep, storage: StorageDep, settings: SettingsDep):
+    """A few thumbnails per class of an image dataset (none for other data), for the dataset preview."""
+    dataset = get_dataset(session, dataset_id)
+    if (dataset.summary or {}).get("kind") != "image":
+        return DatasetThumbnails(dataset_id=dataset_id, thumbnails={})
+    require_data(dataset, storage, settings)
+    assert dataset.storage_key is not None  # require_data checked it
+    content = storage.get_bytes(settings.datasets_bucket, dataset.storage_key)
+    try:
+        table = parse_table(content, f"data.{dataset.format}", settings.max_columns)
+    except DatasetError as exc:
+        raise HTTPException(422, f"dataset {dataset_id}: {exc}") from None
+    return DatasetThumbnails(dataset_id=dataset_id, thumbnails=thumbnails(table))
 
 
 def describe_stored(dataset: Dataset, storage, settings) -> None:

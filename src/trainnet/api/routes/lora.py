@@ -132,10 +132,10 @@ def generate(
         playground.load_stored_adapter, storage, settings.lora_bucket, prefix, base_model, settings.cache_dir / "llm"
     )
     try:
-        with models.use(job_id, load) as loaded:
-            completions = playground.generate_pair(loaded, req.prompt, req.max_new_tokens)
+        loaded = models.get(job_id, load)
     except ValueError as exc:
         raise HTTPException(503, f"the playground could not load LoRA job {job_id}'s model: {exc}") from None
+    completions = playground.generate_pair(loaded, req.prompt, req.max_new_tokens)
     return PlaygroundOut(base=completions.base, adapter=completions.adapter)
 
 

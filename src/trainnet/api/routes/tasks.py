@@ -34,7 +34,7 @@ from trainnet.dispatch.policy import Policy
 from trainnet.federated import coordinator
 from trainnet.federated.start import StoredDataset, start_task
 from trainnet.status import DatasetStatus, TaskStatus
-from trainnet.training.model_zoo import ModelSourceError, check_base_model, get_model_type
+from trainnet.training.model_zoo import ModelSourceError, check_base_model, get_model_type, starting_weights
 from trainnet.training.params import TrainingParams
 
 router = APIRouter(tags=["tasks"])
@@ -106,6 +106,7 @@ def get_task(session, task_id: str, lock: bool = False) -> Task:
 
 
 def task_out(task: Task) -> TaskOut:
+    info = {k: v for k, v in (task.info or {}).items() if k != "evaluation"}  # served once, as `evaluation`
     return TaskOut(
         task_id=task.id,
         status=task.status,
@@ -117,18 +118,29 @@ def task_out(task: Task) -> TaskOut:
         updated_at=task.updated_at,
         error=task.error,
         params=task.params,
-        info=task.info,
+        info=info,
         label_names=task.label_names,
         current_round=task.current_round,
         shards=[s.__dict__ for s in task.shards],
-        rounds=[r.__dict__ for r in task.rounds],
+        rounds=[{**r.__dict__, "shard_losses": shard_losses(task, r.round)} for r in task.rounds],
         model_id=task.model_id if task.status == TaskStatus.DONE else None,
         started_at=task.started_at,
         finished_at=task.finished_at,
-        kept_round=(task.info or {}).get("kept_round"),
-        stop_reason=(task.info or {}).get("stop_reason"),
-        baseline=(task.info or {}).get("baseline"),
+        kept_round=info.get("kept_round"),
+        averaged_rounds=info.get("averaged_rounds"),
+        stop_reason=info.get("stop_reason"),
+        baseline=info.get("baseline"),
+        base_model=starting_weights(task.model_type, info, task.params.get("base_model")),
+        evaluation=(task.info or {}).get("evaluation") if task.status == TaskStatus.DONE else None,
     )
+
+
+def shard_losses(task: Task, round_: int) -> list[dict]:
+    return [
+        {"shard": s.index, "train_loss": s.train_loss}
+        for s in task.shards
+        if s.round == round_ and s.train_loss is not None
+    ]
 
 
 @router.get("/tasks", response_model=list[TaskSummary])
@@ -260,6 +272,7 @@ def report_round(
                 final=report.final,
                 kept_round=report.kept_round,
                 stop_reason=report.stop_reason,
+                evaluation=report.evaluation.model_dump() if report.evaluation else None,
             )
         except LookupError as exc:
             raise HTTPException(404, str(exc)) from None
