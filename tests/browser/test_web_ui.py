@@ -241,3 +241,89 @@ def test_client_refuses_a_txt_file_without_uploading(web_page: Page, tmp_path: P
     page.get_by_label("Dataset file").set_input_files(notes)
     expect(page.get_by_test_id("upload-error")).to_contain_text(".txt")
     assert uploads == []
+
+
+def test_a_finished_model_shows_its_evaluation_and_can_be_tried(
+    web_page: Page, live_server: str, artifacts_dir: Path, tmp_path: Path
+) -> None:
+    """Train a tiny model; its status page charts each shard's loss, shows the confusion matrix and the per-class
+    table, names the starting weights, and its Try it panel labels a typed text and scores a file to CSV."""
+    page = web_page
+    dataset = page.request.post(
+        f"{live_server}/api/datasets",
+        multipart={"file": {"name": "reviews.csv", "mimeType": "text/csv", "buffer": text_csv(40)}},
+    )
+    assert dataset.status == 201, dataset.text()
+    started = page.request.post(
+        f"{live_server}/api/train",
+        data={
+            "dataset_id": dataset.json()["dataset_id"],
+            "model_type": "distilbert",
+            "num_shards": 2,
+            "rounds": 2,
+            "epochs": 1,
+            "model_config": TINY_DISTILBERT,
+        },
+    )
+    assert started.status == 202, started.text()
+    task_id = started.json()["task_id"]
+    page.goto(f"/status/{task_id}")
+    if wait_until_finished(page) != "done":
+        pytest.fail(f"training failed: {page.get_by_test_id('task-error').inner_text()}")
+
+    expect(page.get_by_test_id("metrics-chart").get_by_test_id("chart-point-accuracy")).to_have_count(2)
+    shard_chart = page.get_by_test_id("shard-loss-card")
+    expect(shard_chart.get_by_test_id("shard-loss-legend")).to_have_count(2)
+    expect(shard_chart.get_by_test_id("shard-loss-point")).to_have_count(4)  # 2 shards x 2 rounds
+
+    evaluation = page.get_by_test_id("evaluation-card")
+    matrix = evaluation.get_by_test_id("confusion-matrix")
+    expect(matrix.get_by_test_id("confusion-cell")).to_have_count(4)
+    expect(matrix.get_by_role("columnheader", name="negative")).to_be_visible()
+    expect(matrix.get_by_role("rowheader", name="positive")).to_be_visible()
+    task = page.request.get(f"{live_server}/api/tasks/{task_id}").json()
+    report = task["evaluation"]
+    counts = [int(cell.get_attribute("data-count") or -1) for cell in matrix.get_by_test_id("confusion-cell").all()]
+    assert counts == [count for row in report["confusion_matrix"] for count in row]
+    expect(evaluation.get_by_test_id("per-class-row")).to_have_count(2)
+    expect(evaluation.get_by_test_id("misclassified-example")).to_have_count(len(report["examples"]))
+    weights = page.get_by_test_id("task-weights")
+    expect(weights).to_have_text(re.compile(r"^.+, (bundled|hub|local|random init)"))
+    expect(weights).to_contain_text(task["base_model"]["name"])
+
+    try_it = page.get_by_test_id("try-it")
+    try_it.get_by_label("Text to classify").fill("I love this product, fantastic quality")
+    with page.expect_response(lambda r: r.url.endswith("/predict")) as answer:
+        try_it.get_by_role("button", name="Predict").click()
+    assert answer.value.status == 200, answer.value.text()
+    top = answer.value.json()["predictions"][0]
+    rows = try_it.get_by_test_id("prediction")
+    expect(rows).to_have_count(2)  # top 3 of 2 labels
+    expect(rows.first).to_have_attribute("data-label", top[0]["label"])
+    assert top[0]["label"] in {"positive", "negative"}
+    screenshot_both_sizes(page, artifacts_dir, "status-evaluation")
+
+    to_score = tmp_path / "to_score.csv"
+    to_score.write_text("text\nI love this product\nI hate this product\nBest purchase this year\n")
+    with page.expect_download() as download_info:
+        try_it.get_by_test_id("score-file-input").set_input_files(to_score)
+    scored = tmp_path / "scored.csv"
+    download_info.value.save_as(scored)
+    assert download_info.value.suggested_filename == "to_score-predictions.csv"
+    rows_out = list(csv.DictReader(io.StringIO(scored.read_text())))
+    assert [row["text"] for row in rows_out] == [
+        "I love this product",
+        "I hate this product",
+        "Best purchase this year",
+    ]
+    assert all(row["prediction"] in {"positive", "negative"} and 0 <= float(row["score"]) <= 1 for row in rows_out)
+    expect(try_it.get_by_test_id("score-file-done")).to_contain_text("to_score-predictions.csv")
+
+    not_csv = tmp_path / "photo.csv"
+    not_csv.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    with page.expect_response(lambda r: r.url.endswith("/predict")) as refused:
+        try_it.get_by_test_id("score-file-input").set_input_files(not_csv)
+    assert 400 <= refused.value.status < 500, refused.value.text()
+    error = try_it.get_by_test_id("score-file-error")
+    for line in detail_lines(refused.value):
+        expect(error).to_contain_text(line)

@@ -168,6 +168,12 @@ def test_user_generates_validates_and_fine_tunes_an_adapter(
     names = download_zip(page, "download-adapter", tmp_path / "adapter.zip")
     assert "adapter_config.json" in names, names
 
+    # The study as a chart, and the playground: the same prompt through the base model and base + adapter.
+    expect(page.get_by_test_id("trials-chart").get_by_test_id("trial-point")).to_have_count(2)
+    expect(page.locator('[data-testid="trial-point"][data-best="true"]')).to_have_count(1)
+    try_playground(page)
+    screenshot_both_sizes(page, artifacts_dir, "factory-playground")
+
     page.get_by_test_id("nav-datasets").click()
     job_row = page.locator(f'[data-testid="lora-row"][data-job-id="{job_id}"]')
     expect(job_row.get_by_test_id("status-badge")).to_have_attribute("data-status", "done")
@@ -177,6 +183,24 @@ def test_user_generates_validates_and_fine_tunes_an_adapter(
         expect(row.get_by_test_id("status-badge")).to_have_attribute("data-status", "READY_FOR_FINE_TUNING")
     screenshot_both_sizes(page, artifacts_dir, "factory-datasets")
     print(f"pipeline B through the UI took {time.monotonic() - started:.0f} s")
+
+
+def try_playground(page: Page) -> None:
+    """Type a prompt, generate, and see the two completions the server answered, side by side."""
+    page.get_by_label("Prompt", exact=True).fill("Write the number in words.\n\n7")
+    page.get_by_label("New tokens").fill("8")
+    with page.expect_response(lambda r: r.url.endswith("/generate") and "/api/lora/" in r.url) as answer:
+        page.get_by_role("button", name="Generate").click()
+    assert answer.value.status == 200, answer.value.text()
+    completions = answer.value.json()
+    assert set(completions) == {"base", "adapter"}
+    empty = "(no text: the model ended its answer at once)"
+    for side in ("base", "adapter"):
+        text = page.get_by_test_id(f"playground-{side}").get_by_test_id("completion-text")
+        expect(text).to_have_text(completions[side].strip() or empty)
+    base_box = page.get_by_test_id("playground-base").bounding_box()
+    adapter_box = page.get_by_test_id("playground-adapter").bounding_box()
+    assert base_box and adapter_box and adapter_box["x"] > base_box["x"] + base_box["width"] / 2  # side by side
 
 
 def test_lora_waits_for_validation_and_an_over_limit_generation_shows_the_server_message(web_page: Page) -> None:

@@ -131,6 +131,14 @@ def test_seed_generate_validate_and_lora(api, tiny_llama, tmp_path):
     ids = tokenizer("Write the number in words.", return_tensors="pt")
     assert model.generate(**ids, max_new_tokens=3, do_sample=False).shape[1] > ids["input_ids"].shape[1]
 
+    # The playground completes a prompt with the base model and with the adapter, as the downloaded one does.
+    from trainnet.lora.playground import AdapterModel, generate_pair
+
+    played = api.post(f"/api/lora/{job_id}/generate", json={"prompt": "Greet Ana.", "max_new_tokens": 4})
+    assert played.status_code == 200, played.text
+    expected = generate_pair(AdapterModel(model, tokenizer), "Greet Ana.", max_new_tokens=4)
+    assert played.json() == {"base": expected.base, "adapter": expected.adapter}
+
 
 def test_teacher_failure_keeps_what_was_generated(api, teacher):
     _, stub = teacher

@@ -124,6 +124,7 @@ def create_app(settings: Settings | None = None, celery_app=None) -> FastAPI:
     app.state.dispatcher = CeleryDispatcher(celery_app)
     app.state.worker_token = settings.resolved_worker_token()
     app.state.predictors = ModelCache(settings.predict_cached_models)
+    app.state.lora_playground = ModelCache(2)  # two small LMs with their adapters
 
     for module in (health, datasets, tasks, models, workers, lora):
         app.include_router(module.router, prefix="/api")

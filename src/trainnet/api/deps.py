@@ -1,5 +1,5 @@
-"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded models,
-worker auth."""
+"""Dependencies shared by the routes: settings, a database session, storage, the dispatcher, the loaded models
+(classifiers to predict with, LoRA adapters of the playground), worker auth."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from trainnet.db.session import session_scope
 from trainnet.dispatch.sender import CeleryDispatcher
+from trainnet.lora.playground import AdapterModel
 from trainnet.models.cache import ModelCache
 from trainnet.settings import Settings
 from trainnet.storage import Storage
@@ -57,6 +58,14 @@ async def get_predictors(request: Request) -> ModelCache:
 
 
 PredictorsDep = Annotated[ModelCache, Depends(get_predictors)]
+
+
+async def get_lora_playground(request: Request) -> ModelCache[AdapterModel]:
+    """The LoRA adapters the playground has loaded on their base models, by job id."""
+    return request.app.state.lora_playground
+
+
+LoraPlaygroundDep = Annotated[ModelCache[AdapterModel], Depends(get_lora_playground)]
 
 
 def require_worker(request: Request, authorization: Annotated[str | None, Header()] = None) -> None:

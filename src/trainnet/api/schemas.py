@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from trainnet.lora import playground
 from trainnet.status import DatasetStatus, LoraJobStatus, RoundStatus, ShardStatus, TaskStatus
 from trainnet.training.params import TrainingParams
 
@@ -386,3 +387,27 @@ class LoraReport(BaseModel):
     best_trial: dict | None = None
     adapter_prefix: str | None = Field(None, max_length=512)
     error: str | None = Field(None, max_length=10_000)
+
+
+# The adapter playground: POST /api/lora/{job_id}/generate
+
+
+class PlaygroundRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    prompt: str = Field(max_length=playground.MAX_PROMPT_CHARS, description="an instruction, as in the training data")
+    max_new_tokens: int = Field(playground.DEFAULT_MAX_NEW_TOKENS, ge=1, le=playground.MAX_NEW_TOKENS)
+
+    @field_validator("prompt")
+    @classmethod
+    def _not_blank(cls, prompt: str) -> str:
+        if not prompt.strip():
+            raise ValueError("the prompt is empty")
+        return prompt
+
+
+class PlaygroundOut(BaseModel):
+    """The same prompt completed greedily by the base model and by base + adapter."""
+
+    base: str
+    adapter: str

@@ -1,5 +1,5 @@
 /** The one HTTP client for the TrainNet API: one function per endpoint, typed responses. */
-import axios from "axios";
+import axios, { isAxiosError } from "axios";
 
 import type {
   Dataset,
@@ -11,6 +11,10 @@ import type {
   LoraJobCreated,
   LoraRequest,
   ModelType,
+  PlaygroundCompletions,
+  PlaygroundRequest,
+  PredictRequest,
+  PredictResponse,
   TaskDetail,
   TaskStatusResponse,
   TaskSummary,
@@ -125,6 +129,43 @@ export function downloadModelUrl(taskId: string): string {
   return `${API_BASE}/tasks/${encodeURIComponent(taskId)}/download_model`;
 }
 
+/** POST /api/models/{id}/predict with JSON inputs: the top-k labels of each. */
+export async function predict(
+  modelId: string,
+  request: PredictRequest,
+  options: RequestOptions = {},
+): Promise<PredictResponse> {
+  const path = `/models/${encodeURIComponent(modelId)}/predict`;
+  // The first call loads the model on the server.
+  return (await http.post<PredictResponse>(path, request, { ...options, timeout: 120_000 })).data;
+}
+
+/** POST /api/models/{id}/predict with a CSV/JSON/JSONL file: the rows back as CSV with prediction and score. */
+export async function scoreFile(modelId: string, file: File, options: RequestOptions = {}): Promise<Blob> {
+  const form = new FormData();
+  form.append("file", file);
+  const path = `/models/${encodeURIComponent(modelId)}/predict`;
+  try {
+    return (await http.post<Blob>(path, form, { ...options, responseType: "blob", timeout: 0 })).data;
+  } catch (error) {
+    throw await withJsonErrorBody(error);
+  }
+}
+
+/** An error answer read as a Blob (a file was asked for) parsed back into its JSON `detail`, when it is JSON. */
+async function withJsonErrorBody(error: unknown): Promise<unknown> {
+  const response = isAxiosError(error) ? error.response : undefined;
+  if (response && response.data instanceof Blob) {
+    const text = await response.data.text();
+    try {
+      response.data = JSON.parse(text);
+    } catch {
+      response.data = text;
+    }
+  }
+  return error;
+}
+
 /** GET /api/workers */
 export async function listWorkers(options: RequestOptions = {}): Promise<Worker[]> {
   return (await http.get<Worker[]>("/workers", options)).data;
@@ -148,4 +189,15 @@ export async function getLoraJob(jobId: string, options: RequestOptions = {}): P
 /** GET /api/lora/{id}/download_adapter is a file: the browser fetches it through a plain link. */
 export function downloadAdapterUrl(jobId: string): string {
   return `${API_BASE}/lora/${encodeURIComponent(jobId)}/download_adapter`;
+}
+
+/** POST /api/lora/{id}/generate: the prompt completed by the base model and by base + adapter. */
+export async function generateWithAdapter(
+  jobId: string,
+  request: PlaygroundRequest,
+  options: RequestOptions = {},
+): Promise<PlaygroundCompletions> {
+  const path = `/lora/${encodeURIComponent(jobId)}/generate`;
+  // The first call loads the base model and the adapter on the server, which can take a minute.
+  return (await http.post<PlaygroundCompletions>(path, request, { ...options, timeout: 300_000 })).data;
 }

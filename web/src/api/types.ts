@@ -204,11 +204,19 @@ export interface RoundMetrics extends Scores {
   model?: Scores & { validation?: Scores; rounds: number[] };
 }
 
+/** A shard's mean local training loss in a round. */
+export interface ShardLoss {
+  shard: number;
+  train_loss: number;
+}
+
 export interface RoundState {
   round: number;
   status: "running" | "done" | string;
   metrics: RoundMetrics | null;
   rows_covered: number;
+  /** One entry per shard that finished the round (absent on tasks trained before shards reported it). */
+  shard_losses?: ShardLoss[];
 }
 
 /** The automatic training budget the server chose (present for auto runs). */
@@ -228,6 +236,46 @@ export interface Baseline {
   name: string;
   accuracy: number;
   macro_f1: number;
+}
+
+/** One class's scores on the evaluation split. */
+export interface ClassScores {
+  label: string;
+  precision: number;
+  recall: number;
+  f1: number;
+  /** Evaluation rows whose true label is this class. */
+  support: number;
+}
+
+/** An evaluation row the stored model got wrong. */
+export interface MisclassifiedExample {
+  /** The text, or a "data:image/png;base64,..." thumbnail for image models. */
+  input: string;
+  /** The true label. */
+  label: string;
+  predicted: string;
+  /** The model's probability for `predicted`. */
+  score: number;
+}
+
+/** The stored model scored on the evaluation split (the finalizer computes it once training stops). */
+export interface EvaluationReport {
+  accuracy: number;
+  macro_f1: number;
+  labels: string[];
+  /** Rows are true labels, columns predicted labels, both in the order of `labels`. */
+  confusion_matrix: number[][];
+  per_class: ClassScores[];
+  examples: MisclassifiedExample[];
+}
+
+export type WeightsSource = "bundled" | "hub" | "local" | "random init";
+
+/** The starting weights by name: e.g. all-MiniLM-L6-v2, bundled. */
+export interface BaseModelInfo {
+  name: string;
+  source: WeightsSource;
 }
 
 export interface TaskDetail extends TaskSummary {
@@ -265,6 +313,26 @@ export interface TaskDetail extends TaskSummary {
   stop_reason?: string | null;
   /** null until the prepare job has computed them. */
   baseline?: Baseline[] | null;
+  /** null until the stored model has been evaluated. */
+  evaluation?: EvaluationReport | null;
+  base_model?: BaseModelInfo | null;
+}
+
+export interface PredictRequest {
+  /** Texts for a text model, or base64 PNG/JPEG data URLs for an image model. */
+  inputs: string[];
+  top_k?: number;
+}
+
+export interface Prediction {
+  label: string;
+  /** Softmax probability, 0..1. */
+  score: number;
+}
+
+/** The top-k labels of each input, most likely first. */
+export interface PredictResponse {
+  predictions: Prediction[][];
 }
 
 export interface TaskStatusResponse {
@@ -336,4 +404,17 @@ export interface LoraJob {
   created_at: string;
   updated_at: string;
   download_url: string | null;
+}
+
+/** POST /api/lora/{id}/generate */
+export interface PlaygroundRequest {
+  prompt: string;
+  /** 1..256, server default 64. */
+  max_new_tokens?: number;
+}
+
+/** The same prompt completed greedily by the base model and by base + adapter. */
+export interface PlaygroundCompletions {
+  base: string;
+  adapter: string;
 }

@@ -1,22 +1,13 @@
-import { useId, useRef } from "react";
+import { useRef } from "react";
+import { CartesianGrid, Line, LineChart, ReferenceLine, Tooltip, XAxis, YAxis } from "recharts";
 
 import type { RoundState } from "../api/types";
 import { useElementWidth } from "../hooks/useElementWidth";
-import { lossAxisMax } from "../lib/chart";
+import { AXIS_TICK, CHART_HEIGHT, DEFAULT_CHART_WIDTH, formatTick, lossAxisMax, roundTicks } from "../lib/chart";
 
-/** Drawn at the element's real width (so labels keep their size on a phone), at a fixed height (no jump). */
-const DEFAULT_WIDTH = 560;
-const HEIGHT = 220;
-const MARGIN = { top: 16, right: 48, bottom: 34, left: 44 };
-const PLOT_H = HEIGHT - MARGIN.top - MARGIN.bottom;
+const MARGIN = { top: 20, right: 8, bottom: 16, left: 0 };
 const GRID = [0, 0.25, 0.5, 0.75, 1];
-
-interface Point {
-  round: number;
-  x: number;
-  y: number;
-  value: number;
-}
+const COLOURS = { accuracy: "#4f46e5", validation: "#059669", loss: "#f97316" };
 
 interface MetricsChartProps {
   rounds: RoundState[];
@@ -26,57 +17,38 @@ interface MetricsChartProps {
   keptRound?: number | null;
 }
 
+/** One point of the chart: a round's scores, absent where the round did not report them. */
+interface RoundPoint {
+  round: number;
+  accuracy?: number;
+  validation?: number;
+  loss?: number;
+}
+
+type Series = "accuracy" | "validation" | "loss";
+
 /**
  * Evaluation accuracy (left axis, 0–100 %) and loss (right axis) per round, plus the validation accuracy when the
- * rounds report one, drawn as inline SVG.
+ * rounds report one. Drawn at the element's real width (so labels keep their size on a phone), at a fixed height.
  */
 export function MetricsChart({ rounds, totalRounds = 0, keptRound = null }: MetricsChartProps) {
-  const titleId = useId();
   const frame = useRef<HTMLDivElement>(null);
-  const WIDTH = Math.max(240, useElementWidth(frame, DEFAULT_WIDTH));
-  const PLOT_W = WIDTH - MARGIN.left - MARGIN.right;
-  const evaluated = rounds.filter((round) => round.metrics).sort((a, b) => a.round - b.round);
+  const width = Math.max(240, useElementWidth(frame, DEFAULT_CHART_WIDTH));
+  const points: RoundPoint[] = rounds
+    .filter((round) => round.metrics)
+    .sort((a, b) => a.round - b.round)
+    .map(({ round, metrics }) => ({
+      round,
+      accuracy: finite(metrics?.accuracy),
+      validation: finite(metrics?.validation?.accuracy),
+      loss: finite(metrics?.loss),
+    }));
   const allRounds = rounds.map((round) => round.round);
   const first = Math.min(0, ...allRounds);
-  const last = Math.max(totalRounds - 1, ...allRounds);
-  const xOf = (round: number) =>
-    MARGIN.left + (last === first ? PLOT_W / 2 : ((round - first) / (last - first)) * PLOT_W);
-
-  const losses = evaluated.flatMap((round) => (typeof round.metrics?.loss === "number" ? [round.metrics.loss] : []));
-  const lossMax = lossAxisMax(losses);
-
-  const accuracyPoint = (round: number, value: number): Point => ({
-    round,
-    x: xOf(round),
-    y: MARGIN.top + (1 - Math.max(0, Math.min(1, value))) * PLOT_H,
-    value,
-  });
-  const accuracy: Point[] = [];
-  const validation: Point[] = [];
-  const loss: Point[] = [];
-  for (const round of evaluated) {
-    const metrics = round.metrics!;
-    if (typeof metrics.accuracy === "number") accuracy.push(accuracyPoint(round.round, metrics.accuracy));
-    if (typeof metrics.validation?.accuracy === "number") {
-      validation.push(accuracyPoint(round.round, metrics.validation.accuracy));
-    }
-    if (typeof metrics.loss === "number") {
-      const value = Math.max(0, metrics.loss) / lossMax;
-      loss.push({ round: round.round, x: xOf(round.round), y: MARGIN.top + (1 - value) * PLOT_H, value: metrics.loss });
-    }
-  }
-
-  const labelEvery = Math.max(1, Math.ceil((last - first + 1) / 10));
-  const ticks = Number.isFinite(first) ? range(first, last).filter((round) => (round - first) % labelEvery === 0) : [];
-  const readOut = (points: Point[]) => points.map((p) => `round ${p.round + 1}: ${(p.value * 100).toFixed(1)}%`);
-  const kept = typeof keptRound === "number" && Number.isFinite(first) ? keptRound : null;
-  const summary = [
-    accuracy.length ? `Accuracy ${readOut(accuracy).join(", ")}.` : "No evaluated rounds yet.",
-    validation.length ? `Validation accuracy ${readOut(validation).join(", ")}.` : "",
-    kept !== null ? `Kept round ${kept + 1}.` : "",
-  ]
-    .filter(Boolean)
-    .join(" ");
+  const last = Math.max(totalRounds - 1, first, ...allRounds);
+  const lossMax = lossAxisMax(points.flatMap((point) => (point.loss === undefined ? [] : [point.loss])));
+  const hasValidation = points.some((point) => point.validation !== undefined);
+  const kept = typeof keptRound === "number" ? keptRound : null;
 
   return (
     <figure data-testid="metrics-chart" className="w-full">
@@ -84,7 +56,7 @@ export function MetricsChart({ rounds, totalRounds = 0, keptRound = null }: Metr
         <span className="flex items-center gap-1.5">
           <span className="h-0.5 w-5 bg-indigo-600" /> Accuracy (left)
         </span>
-        {validation.length > 0 && (
+        {hasValidation && (
           <span className="flex items-center gap-1.5">
             <span className="h-0 w-5 border-t-2 border-dotted border-emerald-600" /> Validation accuracy (left)
           </span>
@@ -93,137 +65,153 @@ export function MetricsChart({ rounds, totalRounds = 0, keptRound = null }: Metr
           <span className="h-0 w-5 border-t-2 border-dashed border-orange-500" /> Loss (right)
         </span>
       </div>
-      <div ref={frame} className="w-full" style={{ height: HEIGHT }}>
-        <svg
-          width={WIDTH}
-          height={HEIGHT}
-          viewBox={`0 0 ${WIDTH} ${HEIGHT}`}
-          className="block max-w-full"
-          role="img"
-          aria-labelledby={titleId}
-        >
-          <title id={titleId}>{`Evaluation accuracy and loss per round. ${summary}`}</title>
-          {GRID.map((fraction) => {
-            const y = MARGIN.top + (1 - fraction) * PLOT_H;
-            return (
-              <g key={fraction} className="text-xs">
-                <line x1={MARGIN.left} x2={WIDTH - MARGIN.right} y1={y} y2={y} stroke="#e2e8f0" />
-                <text x={MARGIN.left - 8} y={y} dy="0.32em" textAnchor="end" fill="#4f46e5">
-                  {Math.round(fraction * 100)}%
-                </text>
-                <text x={WIDTH - MARGIN.right + 8} y={y} dy="0.32em" textAnchor="start" fill="#c2410c">
-                  {formatTick(fraction * lossMax)}
-                </text>
-              </g>
-            );
-          })}
-          {ticks.map((round) => (
-            <text
-              key={round}
-              x={xOf(round)}
-              y={HEIGHT - MARGIN.bottom + 18}
-              textAnchor="middle"
-              fill="#64748b"
-              className="text-xs"
-            >
-              {round + 1}
-            </text>
-          ))}
-          <text x={MARGIN.left + PLOT_W / 2} y={HEIGHT - 2} textAnchor="middle" fill="#64748b" className="text-xs">
-            round
-          </text>
+      <div
+        ref={frame}
+        className="w-full"
+        style={{ height: CHART_HEIGHT }}
+        role="img"
+        aria-label={`Evaluation accuracy and loss per round. ${summary(points, kept)}`}
+      >
+        <LineChart width={width} height={CHART_HEIGHT} data={points} margin={MARGIN} accessibilityLayer={false}>
+          <CartesianGrid vertical={false} stroke="#e2e8f0" />
+          <XAxis
+            dataKey="round"
+            type="number"
+            domain={[first, last]}
+            ticks={roundTicks(first, last)}
+            tickFormatter={(round: number) => String(round + 1)}
+            tick={AXIS_TICK}
+            label={{ value: "round", position: "insideBottom", offset: -10, fill: "#64748b", fontSize: 12 }}
+            allowDecimals={false}
+            padding={{ left: 12, right: 12 }}
+          />
+          <YAxis
+            yAxisId="accuracy"
+            domain={[0, 1]}
+            ticks={GRID}
+            tickFormatter={(value: number) => `${Math.round(value * 100)}%`}
+            tick={{ ...AXIS_TICK, fill: COLOURS.accuracy }}
+            width={44}
+          />
+          <YAxis
+            yAxisId="loss"
+            orientation="right"
+            domain={[0, lossMax]}
+            ticks={GRID.map((fraction) => fraction * lossMax)}
+            tickFormatter={formatTick}
+            tick={{ ...AXIS_TICK, fill: "#c2410c" }}
+            width={44}
+          />
+          <Tooltip
+            labelFormatter={(round) => `Round ${Number(round) + 1}`}
+            formatter={(value, name) => [name === "loss" ? Number(value).toFixed(3) : pct(Number(value)), name]}
+          />
           {kept !== null && (
-            <g data-testid="chart-kept-round" data-round={kept}>
-              <line
-                x1={xOf(kept)}
-                x2={xOf(kept)}
-                y1={MARGIN.top}
-                y2={MARGIN.top + PLOT_H}
-                stroke="#64748b"
-                strokeDasharray="2 3"
-              />
-              <text x={xOf(kept)} y={MARGIN.top - 4} textAnchor="middle" fill="#475569" className="text-xs">
-                kept
-              </text>
-              <title>{`Round ${kept + 1}: the stored model`}</title>
-            </g>
+            <ReferenceLine x={kept} yAxisId="accuracy" ifOverflow="extendDomain" shape={keptMarker(kept)} />
           )}
-          <Series
-            points={loss}
-            colour="#f97316"
-            dashed
-            testId="chart-point-loss"
-            format={(v) => v.toFixed(3)}
-            name="loss"
-          />
-          <Series
-            points={validation}
-            colour="#059669"
-            dashed="2 4"
-            testId="chart-point-validation"
-            format={(v) => `${(v * 100).toFixed(1)}%`}
-            name="validation accuracy"
-          />
-          <Series
-            points={accuracy}
-            colour="#4f46e5"
-            testId="chart-point-accuracy"
-            format={(v) => `${(v * 100).toFixed(1)}%`}
-            name="accuracy"
-          />
-        </svg>
+          {seriesLine("loss", "loss", "6 4")}
+          {hasValidation && seriesLine("validation", "accuracy", "2 4")}
+          {seriesLine("accuracy", "accuracy")}
+        </LineChart>
       </div>
     </figure>
   );
 }
 
-interface SeriesProps {
-  points: Point[];
-  colour: string;
-  testId: string;
-  name: string;
-  format: (value: number) => string;
-  /** true for the loss's dashes, or an SVG dash pattern. */
-  dashed?: boolean | string;
-}
+const SERIES_NAMES: Record<Series, string> = {
+  accuracy: "accuracy",
+  validation: "validation accuracy",
+  loss: "loss",
+};
 
-function Series({ points, colour, testId, name, format, dashed = false }: SeriesProps) {
+/** A line with a marked point per round (`chart-point-<series>`), named for the tooltip and the point titles. */
+function seriesLine(series: Series, axis: "accuracy" | "loss", dashes?: string) {
+  const format = series === "loss" ? (value: number) => value.toFixed(3) : pct;
   return (
-    <g>
-      {points.length > 1 && (
-        <polyline
-          points={points.map((p) => `${p.x},${p.y}`).join(" ")}
-          fill="none"
-          stroke={colour}
-          strokeWidth={2}
-          strokeDasharray={dashed === true ? "6 4" : dashed || undefined}
-          strokeLinejoin="round"
-        />
-      )}
-      {points.map((p) => (
-        <circle
-          key={p.round}
-          data-testid={testId}
-          data-round={p.round}
-          cx={p.x}
-          cy={p.y}
-          r={4}
-          fill="#fff"
-          stroke={colour}
-          strokeWidth={2}
-        >
-          <title>{`Round ${p.round + 1} ${name}: ${format(p.value)}`}</title>
-        </circle>
-      ))}
-    </g>
+    <Line
+      yAxisId={axis}
+      dataKey={series}
+      name={SERIES_NAMES[series]}
+      stroke={COLOURS[series]}
+      strokeWidth={2}
+      strokeDasharray={dashes}
+      connectNulls
+      isAnimationActive={false}
+      dot={(props: DotProps) => {
+        const { cx, cy, payload } = props;
+        const value = payload[series];
+        if (value === undefined || cx === undefined || cy === undefined) return <g key={`${series}-${props.index}`} />;
+        return (
+          <circle
+            key={`${series}-${payload.round}`}
+            data-testid={`chart-point-${series}`}
+            data-round={payload.round}
+            cx={cx}
+            cy={cy}
+            r={4}
+            fill="#fff"
+            stroke={COLOURS[series]}
+            strokeWidth={2}
+          >
+            <title>{`Round ${payload.round + 1} ${SERIES_NAMES[series]}: ${format(value)}`}</title>
+          </circle>
+        );
+      }}
+    />
   );
 }
 
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from + 1 }, (_, i) => from + i);
+interface DotProps {
+  cx?: number;
+  cy?: number;
+  index: number;
+  payload: RoundPoint;
 }
 
-function formatTick(value: number): string {
-  if (value === 0) return "0";
-  return value >= 10 ? value.toFixed(0) : value >= 1 ? value.toFixed(1) : value.toFixed(2);
+interface LineShapeProps {
+  x1?: number;
+  x2?: number;
+  y1?: number;
+  y2?: number;
+}
+
+/** The kept round's vertical line with a "kept" caption above the plot. */
+function keptMarker(kept: number) {
+  function KeptMarker({ x1 = 0, x2 = 0, y1 = 0, y2 = 0 }: LineShapeProps) {
+    return (
+      <g data-testid="chart-kept-round" data-round={kept}>
+        <line x1={x1} x2={x2} y1={y1} y2={y2} stroke="#64748b" strokeDasharray="2 3" />
+        <text x={x1} y={Math.min(y1, y2) - 4} textAnchor="middle" fill="#475569" fontSize={12}>
+          kept
+        </text>
+        <title>{`Round ${kept + 1}: the stored model`}</title>
+      </g>
+    );
+  }
+  return KeptMarker;
+}
+
+function summary(points: RoundPoint[], kept: number | null): string {
+  const readOut = (series: "accuracy" | "validation") =>
+    points.flatMap((point) => {
+      const value = point[series];
+      return value === undefined ? [] : [`round ${point.round + 1}: ${pct(value)}`];
+    });
+  const accuracy = readOut("accuracy");
+  const validation = readOut("validation");
+  return [
+    accuracy.length ? `Accuracy ${accuracy.join(", ")}.` : "No evaluated rounds yet.",
+    validation.length ? `Validation accuracy ${validation.join(", ")}.` : "",
+    kept !== null ? `Kept round ${kept + 1}.` : "",
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function pct(value: number): string {
+  return `${(value * 100).toFixed(1)}%`;
+}
+
+function finite(value: number | undefined): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
 }

@@ -8,6 +8,8 @@ import {
   formatSeconds,
   loadableBaseModel,
   loraProgress,
+  studyDomains,
+  trialPoints,
 } from "./lora";
 
 describe("bestTrialNumber", () => {
@@ -73,5 +75,30 @@ describe("adapterSnippet", () => {
     expect(adapterSnippet({ job_id: "j", base_model: "smollm2" })).toContain(
       'from_pretrained("HuggingFaceTB/SmolLM2-135M-Instruct")',
     );
+  });
+});
+
+describe("trialPoints", () => {
+  it("keeps the trials with a learning rate and a finite eval loss, in order", () => {
+    const trials = [
+      makeTrial(2, { eval_loss: 1.1 }),
+      makeTrial(0, { eval_loss: null, state: "FAIL" }),
+      makeTrial(1, { params: { learning_rate: 0.01 }, eval_loss: 1.3, state: "PRUNED" }),
+    ];
+    expect(trialPoints(trials)).toEqual([
+      { number: 1, learning_rate: 0.01, eval_loss: 1.3, rank: 1, lora_alpha: null, state: "PRUNED" },
+      { number: 2, learning_rate: 0.00316, eval_loss: 1.1, rank: 12, lora_alpha: 10, state: "COMPLETE" },
+    ]);
+  });
+});
+
+describe("studyDomains", () => {
+  it("leaves room around the points on both axes", () => {
+    const points = trialPoints([
+      makeTrial(0, { params: { learning_rate: 1e-4 }, eval_loss: 2 }),
+      makeTrial(1, { params: { learning_rate: 1e-2 }, eval_loss: 1 }),
+    ]);
+    expect(studyDomains(points)).toEqual({ learningRate: [0.0000464, 0.0215], evalLoss: [0.9, 2.1] });
+    expect(studyDomains([points[0]]).evalLoss).toEqual([1.95, 2.05]);
   });
 });

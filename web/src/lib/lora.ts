@@ -21,6 +21,54 @@ export function bestTrialNumber(job: Pick<LoraJob, "trials" | "best_trial">): nu
   return best?.number ?? null;
 }
 
+/** A trial the study chart can place: it has a learning rate and a finite eval loss. */
+export interface TrialPoint {
+  number: number;
+  learning_rate: number;
+  eval_loss: number;
+  /** 1 when the trial does not say, so the point still has a size. */
+  rank: number;
+  lora_alpha: number | null;
+  state: string;
+}
+
+/** The trials with a learning rate and a finite eval loss (failed and running ones have none), by number. */
+export function trialPoints(trials: LoraTrial[]): TrialPoint[] {
+  return [...trials]
+    .sort((a, b) => a.number - b.number)
+    .flatMap((trial) => {
+      const { learning_rate, rank, lora_alpha } = trial.params;
+      if (typeof learning_rate !== "number" || !(learning_rate > 0)) return [];
+      if (trial.eval_loss === null || !Number.isFinite(trial.eval_loss)) return [];
+      return [
+        {
+          number: trial.number,
+          learning_rate,
+          eval_loss: trial.eval_loss,
+          rank: rank ?? 1,
+          lora_alpha: lora_alpha ?? null,
+          state: trial.state,
+        },
+      ];
+    });
+}
+
+/**
+ * Axis ranges with room around the points, so none sits on an edge (where a large point is cut): a third of a
+ * decade either side on the log learning-rate axis, a tenth of the spread (at least 0.05) on the eval loss.
+ */
+export function studyDomains(points: TrialPoint[]): { learningRate: [number, number]; evalLoss: [number, number] } {
+  if (points.length === 0) return { learningRate: [1e-5, 1e-2], evalLoss: [0, 1] };
+  const rates = points.map((point) => point.learning_rate);
+  const losses = points.map((point) => point.eval_loss);
+  const pad = Math.max((Math.max(...losses) - Math.min(...losses)) / 10, 0.05);
+  const round = (value: number) => Number(value.toPrecision(3));
+  return {
+    learningRate: [round(Math.min(...rates) / 10 ** (1 / 3)), round(Math.max(...rates) * 10 ** (1 / 3))],
+    evalLoss: [round(Math.max(0, Math.min(...losses) - pad)), round(Math.max(...losses) + pad)],
+  };
+}
+
 export function finishedTrials(job: Pick<LoraJob, "trials">): number {
   return job.trials.filter((trial) => trial.state !== UNFINISHED_TRIAL).length;
 }

@@ -82,4 +82,21 @@ describe("LoraJobPage", () => {
     expect(await screen.findByText("LoRA job not found")).toBeInTheDocument();
     expect(screen.getByTestId("lora-load-error")).toHaveTextContent("LoRA job nope not found");
   });
+
+  it("opens the playground and charts the study once done", async () => {
+    getLoraJob.mockResolvedValue(DONE);
+    renderPage();
+    expect(await screen.findByTestId("playground-card")).toBeInTheDocument();
+    expect(screen.getByLabelText("Prompt")).toBeInTheDocument();
+    const points = screen.getAllByTestId("trial-point");
+    expect(points).toHaveLength(2);
+    expect(points.filter((point) => point.dataset.best).map((point) => point.dataset.trialNumber)).toEqual(["1"]);
+  });
+
+  it("has no playground before the job is done", async () => {
+    getLoraJob.mockResolvedValue(makeLoraJob({ status: "running" }));
+    renderPage();
+    expect(await screen.findByTestId("trials-chart")).toBeInTheDocument();
+    expect(screen.queryByTestId("playground-card")).not.toBeInTheDocument();
+  });
 });

@@ -2,6 +2,7 @@ import { Link, useParams } from "react-router";
 
 import { downloadAdapterUrl, getLoraJob } from "../api/client";
 import { LORA_TERMINAL_STATUSES, type LoraJob } from "../api/types";
+import { AdapterPlayground } from "../components/AdapterPlayground";
 import { Card } from "../components/Card";
 import { CodeSnippet } from "../components/CodeSnippet";
 import { DetailFallback, DetailHeader } from "../components/DetailPage";
@@ -11,12 +12,13 @@ import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
 import { ProgressBar } from "../components/ProgressBar";
 import { StatusBadge } from "../components/StatusBadge";
+import { TrialsChart } from "../components/TrialsChart";
 import { TrialsTable } from "../components/TrialsTable";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { formatDateTime, formatNumber, formatRelative } from "../lib/format";
-import { adapterSnippet, finishedTrials, formatLearningRate, loraProgress } from "../lib/lora";
+import { adapterSnippet, finishedTrials, formatLearningRate, loraProgress, trialPoints } from "../lib/lora";
 import { statusTone } from "../lib/progress";
 
 /** A trial on a small model takes seconds: refresh often while the search runs. */
@@ -121,9 +123,18 @@ export function LoraJobPage() {
         </Card>
       )}
 
+      {job.status === "done" && (
+        <Card title="Try your adapter" testId="playground-card">
+          <AdapterPlayground jobId={job.job_id} />
+        </Card>
+      )}
+
       <Card title="Trials" testId="trials-card">
         {job.trials.length > 0 ? (
-          <TrialsTable job={job} />
+          <div className="space-y-6">
+            {trialPoints(job.trials).length > 0 && <TrialsChart job={job} />}
+            <TrialsTable job={job} />
+          </div>
         ) : (
           <p className="flex min-h-24 items-center justify-center rounded-lg bg-slate-50 text-center text-sm text-slate-500">
             {job.status === "error" ? "No trial finished." : "Each trial appears here when it finishes."}

