@@ -86,7 +86,6 @@ def test_early_stopping_keeps_the_best_round_and_reports_baselines(api, text_csv
         early_stopping=True,
         patience=1,
         min_delta=1.0,
-        soup_rounds=1,
     )
     assert [r["round"] for r in task["rounds"]] == [0, 1] and task["params"]["early_stopping"] is True
     assert task["stop_reason"] == "validation accuracy did not improve by more than 100 points for 1 round(s)"
