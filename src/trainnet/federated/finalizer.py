@@ -95,23 +95,17 @@ def finalize_round(job: RoundJob, storage: Storage, buckets: dict, reporter, cac
         _keep_best_rounds(storage, artifacts, layout, history, params.soup_rounds, weights)
     size, evaluation = None, None
     if decision.stop:
-        if history is not None:
-            soup = _mix_soup(
-                model,
-                storage,
-                artifacts,
-                layout,
-                rules.top_rounds(history, params.soup_rounds),
-                history,
-                training_rows,
-                validation_rows,
-            )
+        ranked = rules.top_rounds(history, params.soup_rounds) if history is not None else [job.round]
+        if len(ranked) > 1:
+            soup = _mix_soup(model, storage, artifacts, layout, ranked, history, training_rows, validation_rows)
             metrics["model"] = {
                 **evaluate(model, eval_rows),
                 "validation": evaluate(model, validation_rows),
                 "rounds": soup,
             }
             log.info("task %s: the model averages rounds %s: %s", job.task_id, soup, json.dumps(metrics["model"]))
+        elif ranked[0] != job.round:
+            model.load_state_dict(load_weights(storage.get_bytes(artifacts, layout.kept_weights(ranked[0]))))
         label_names = [model.config.id2label[i] for i in range(model.config.num_labels)]
         probabilities = predict_probabilities(model, eval_rows).numpy()
         evaluation = evaluation_report(eval_labels, probabilities, label_names, job.kind, eval_inputs)
