@@ -97,7 +97,20 @@ def bench(
             (metrics["accuracy"], metrics["macro_f1"], time.perf_counter() - started)
         )
         print(f"  {name} seed {seed} centralized: acc {metrics['accuracy']:.4f}", flush=True)
-        params = TrainingParams(num_shards=SHARDS, batch_size=batch, learning_rate=lr, seed=seed)
+        # P2 compares plain federated averaging with centralized training at the same epochs: one shared warm-up
+        # epoch, a constant learning rate and no augmentation, as when this table was first measured.
+        params = TrainingParams(
+            num_shards=SHARDS,
+            batch_size=batch,
+            learning_rate=lr,
+            seed=seed,
+            rounds=rounds,
+            epochs=epochs,
+            warmup_epochs=1,
+            lr_decay="none",
+            lr_warmup=0,
+            augment_shift=0,
+        )
         extra = params.shared_warmup_epochs(pretrained)
         if extra:
             started = time.perf_counter()
