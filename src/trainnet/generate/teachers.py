@@ -196,7 +196,7 @@ class OpenAITeacher:
                     messages=messages,  # type: ignore[arg-type]  # role/content dicts
                     max_tokens=max_new_tokens,
                     temperature=temperature,
-                    **({"stop": list(stop)[:4]} if stop else {}),  # the API takes at most 4
+                    stop=list(stop)[:4] or None,  # the API takes at most 4
                 )
             except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as error:
                 raise TeacherError(f"teacher endpoint refused the request: {_describe(error)}") from error
