@@ -42,6 +42,17 @@ def proposal_prompts(count: int) -> list[str]:
     return [proposal_prompt(rng.sample(seeds, 3), 10) for _ in range(count)]
 
 
+TOPICS = [
+    "the history of the printing press", "how volcanoes form", "why bread rises", "the life of honey bees",
+    "how a bicycle gear works", "the rules of chess", "the water cycle", "how vaccines train the immune system",
+]  # fmt: skip
+
+
+def short_prompts(count: int) -> list[str]:
+    """Short questions (a few dozen tokens with the chat template): decoding dominates, not the prompt."""
+    return [f"Write a detailed explanation of {topic} for a curious student." for topic in TOPICS[:count]]
+
+
 def timed_tokens(run) -> tuple[float, int]:
     started = time.perf_counter()
     tokens = run()
@@ -57,6 +68,7 @@ def main() -> None:
     parser.add_argument("--prompts", type=int, default=8)
     parser.add_argument("--max-new-tokens", type=int, default=64)
     parser.add_argument("--repeats", type=int, default=2)
+    parser.add_argument("--short-prompts", action="store_true", help="short questions instead of proposal prompts")
     parser.add_argument("--skip-local", action="store_true", help="leave out today's LocalTeacher")
     parser.add_argument("--make-1b", type=Path, help="build the ~1B Llama GGUF into this folder and exit")
     parser.add_argument("--llama-cpp-source", type=Path, help="vendor/llama.cpp of the llama-cpp-python sdist")
@@ -73,7 +85,7 @@ def main() -> None:
     from trainnet.models.llm import gguf_path, load_causal_lm
 
     path = str(gguf_path(args.model))
-    prompts = proposal_prompts(args.prompts)
+    prompts = short_prompts(args.prompts) if args.short_prompts else proposal_prompts(args.prompts)
     n, threads = args.max_new_tokens, args.threads
     runs: dict[str, object] = {}
 
@@ -125,7 +137,8 @@ def main() -> None:
     header = ["teacher", "threads", "generated tokens", "seconds", "tokens/s", "vs bare llama.cpp", "vs today's"]
     table = markdown_table(header, rows)
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", "bench/bench_teacher.py", *sys.argv[1:]])
-    print(f"\n`{command}` — {Path(path).name}, {len(prompts)} proposal prompts, {n} new tokens, greedy\n\n{table}")
+    kind = "short" if args.short_prompts else "proposal"
+    print(f"\n`{command}` — {Path(path).name}, {len(prompts)} {kind} prompts, {n} new tokens, greedy\n\n{table}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"teacher-{Path(path).stem}.json").write_text(
         json.dumps({"command": command, "model": path, "rows": rows, "header": header}, indent=2)
