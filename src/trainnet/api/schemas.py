@@ -56,6 +56,11 @@ class DatasetOut(BaseModel):
     report: dict | None = None
     error: str | None = None
     created_at: datetime
+    generation: dict | None = Field(
+        None,
+        description="a generation's live counters: the teacher used (and why, if it replaced another), candidates "
+        "proposed, kept and rejected by reason, records per minute, tokens per second",
+    )
 
 
 class DatasetThumbnails(BaseModel):
@@ -67,10 +72,17 @@ class GenerateRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     num_examples: int = Field(ge=1, description="records to generate")
-    teacher: Literal["local", "openai"] = Field(
+    teacher: Literal["local", "gguf", "openai"] = Field(
         "local",
-        description="local: the server's local LLM (SmolLM2 by default); openai: the OpenAI-compatible "
-        "endpoint configured by TEACHER_BASE_URL / TEACHER_MODEL",
+        description="local: the server's own model (the bundled SmolLM2 on llama.cpp by default, or "
+        "LLAMA_MODEL_PATH); gguf: the GGUF file at teacher_model on the server; openai: an OpenAI-compatible "
+        "endpoint (teacher_url and teacher_model, or the server's TEACHER_BASE_URL / TEACHER_MODEL)",
+    )
+    teacher_model: str | None = Field(
+        None, max_length=1024, description="gguf: the .gguf file's path on the server; openai: the model name"
+    )
+    teacher_url: str | None = Field(
+        None, max_length=2048, description="openai: the endpoint's base URL, e.g. http://gpu-box:8000/v1"
     )
     params: dict[str, int | float | bool] = Field(default_factory=dict, description="GenerationConfig overrides")
 
@@ -95,6 +107,7 @@ class DatasetStatusPatch(BaseModel):
     metrics: dict | None = None
     report: dict | None = None
     error: str | None = Field(None, max_length=10_000)
+    generation: dict | None = None
 
 
 class TrainRequest(TrainingParams):

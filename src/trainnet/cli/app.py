@@ -158,19 +158,27 @@ def dataset_generate(
     teacher: Annotated[
         str,
         typer.Option(
-            help="'local' (SmolLM2 or TEACHER_LOCAL_MODEL), 'openai' (TEACHER_BASE_URL"
-            " + TEACHER_MODEL), or a local model directory"
+            help="'local' (the bundled SmolLM2 on llama.cpp, LLAMA_MODEL_PATH or TEACHER_LOCAL_MODEL), 'gguf' (the"
+            " file given by --teacher-model), 'openai' (--teacher-url and --teacher-model, or TEACHER_BASE_URL +"
+            " TEACHER_MODEL), or a local .gguf file or model directory"
         ),
     ] = "local",
+    teacher_model: Annotated[
+        str | None, typer.Option(help="gguf: the .gguf file; openai: the model name at the endpoint")
+    ] = None,
+    teacher_url: Annotated[str | None, typer.Option(help="openai: the endpoint's base URL")] = None,
     out: Annotated[Path, typer.Option(help="output JSONL; an existing file is resumed")] = Path("generated.jsonl"),
-    max_new_tokens: Annotated[int, typer.Option(help="token limit of each proposal")] = 512,
-    batch_size: Annotated[int, typer.Option(help="prompts per round")] = 4,
+    max_new_tokens: Annotated[
+        int, typer.Option(help="token limit of each proposal (0: sized to the tasks asked for)")
+    ] = 0,
+    batch_size: Annotated[int, typer.Option(help="prompts per round")] = 8,
+    threads: Annotated[int | None, typer.Option(help="llama.cpp threads (default: the cores free)")] = None,
 ):
     """Generate instruction records from seed tasks with a teacher LLM (self-instruct), in this process."""
     from trainnet.generate import GenerationConfig, SeedFileError, generate, load_seed_tasks, make_teacher
-    from trainnet.generate.runner import read_jsonl, to_jsonl
+    from trainnet.generate.runner import every_free_core, read_jsonl, to_jsonl
     from trainnet.generate.self_instruct import GenerationStalled
-    from trainnet.generate.teachers import TeacherError, teacher_spec
+    from trainnet.generate.teachers import TeacherError, teacher_info, teacher_spec
 
     settings = configure()
     if num_examples < 1 or num_examples > settings.max_generated_examples:
@@ -180,24 +188,48 @@ def dataset_generate(
     except SeedFileError as exc:
         fail(str(exc))
     try:
-        spec = teacher_spec(teacher, settings, cache_dir=str(settings.cache_dir / "llm"), batch_size=batch_size)
+        spec = teacher_spec(
+            teacher,
+            settings,
+            model=teacher_model,
+            base_url=teacher_url,
+            cache_dir=str(settings.cache_dir / "llm"),
+            batch_size=batch_size,
+            **({"threads": threads} if threads else {}),
+        )
+        config = GenerationConfig(num_examples=num_examples, batch_size=batch_size, max_new_tokens=max_new_tokens)
     except ValueError as exc:
         fail(str(exc))
     kept = read_jsonl(out.read_bytes()) if out.exists() else []
-    config = GenerationConfig(num_examples=num_examples, batch_size=batch_size, max_new_tokens=max_new_tokens)
+    chosen = make_teacher(spec, settings.llama_check_timeout_s)
+    info = teacher_info(chosen)
+    console.print(f"teacher: {info.get('kind')} {info.get('model')}")
+    if info.get("fallback"):
+        console.print(f"[yellow]{info['fallback']}[/]")
     try:
-        with Progress(
-            TextColumn("[bold]generating"),
-            BarColumn(),
-            TextColumn("{task.completed}/{task.total}"),
-            TimeElapsedColumn(),
-            console=console,
-        ) as progress:
-            bar = progress.add_task("generate", total=num_examples, completed=len(kept))
-            for batch in generate(seeds, make_teacher(spec), config, kept=kept):
+        with (
+            Progress(
+                TextColumn("[bold]generating"),
+                BarColumn(),
+                TextColumn("{task.completed}/{task.total}"),
+                TimeElapsedColumn(),
+                TextColumn("{task.fields[rates]}"),
+                console=console,
+            ) as progress,
+            every_free_core(chosen),
+        ):
+            bar = progress.add_task("generate", total=num_examples, completed=len(kept), rates="")
+
+            def on_progress(state) -> None:
+                rates = (
+                    f"{state.proposed} proposed, {sum(state.rejected.values())} dropped, "
+                    f"{state.records_per_minute:.1f} records/min, {state.tokens_per_second:.0f} tokens/s"
+                )
+                progress.update(bar, completed=state.kept, rates=rates)
+
+            for batch in generate(seeds, chosen, config, kept=kept, on_progress=on_progress):
                 kept += batch
                 out.write_bytes(to_jsonl(kept))
-                progress.update(bar, completed=len(kept))
     except (TeacherError, GenerationStalled, ValueError) as exc:
         fail(f"{exc} ({len(kept)} records kept in {out})")
     console.print(f"[green]{len(kept)} records[/] → {out}")

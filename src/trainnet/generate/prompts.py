@@ -1,4 +1,5 @@
-"""The two prompts of self-instruct generation: propose new tasks from examples, and answer one task."""
+"""The two prompts of self-instruct generation: propose new tasks from examples (and where such a proposal ends),
+and answer one task."""
 
 from __future__ import annotations
 
@@ -48,6 +49,11 @@ def proposal_prompt(examples: Sequence[Mapping[str, str]], total_tasks: int) -> 
         f"starting with '{first_new}. Instruction:'.",
     ]
     return "\n".join(lines)
+
+
+def proposal_stops(total_tasks: int) -> list[str]:
+    """Where a proposal is complete: the teacher starting a task past the `total_tasks` it was asked for."""
+    return [f"{total_tasks + 1}. Instruction", f"{total_tasks + 1}. instruction"]
 
 
 def answer_prompt(instruction: str, given_input: str = "") -> str:

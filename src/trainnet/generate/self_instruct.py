@@ -17,6 +17,7 @@ yielded, so nothing stored is lost.
 from __future__ import annotations
 
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -25,11 +26,12 @@ from typing import Any
 from trainnet.generate.dedup import DEFAULT_ROUGE_THRESHOLD, RougeDeduplicator
 from trainnet.generate.filters import DUPLICATE, EMPTY_OUTPUT, InstructionFilter, normalize_instruction
 from trainnet.generate.parsing import ProposedTask, parse_proposed_tasks
-from trainnet.generate.prompts import answer_prompt, proposal_prompt
+from trainnet.generate.prompts import answer_prompt, proposal_prompt, proposal_stops
 from trainnet.generate.seeds import SeedTask
-from trainnet.generate.teachers import Teacher
+from trainnet.generate.teachers import Completion, Teacher, teacher_info
 
 TRUNCATED_OUTPUT = "truncated_output"
+PARSE_FAILURE = "parse_failure"
 
 
 @dataclass
@@ -45,7 +47,14 @@ class GenerationConfig:
         default=10, metadata={"help": "Length of the list the teacher is asked to complete, examples included."}
     )
     batch_size: int = field(default=8, metadata={"help": "Proposal prompts sent to the teacher per round."})
-    max_new_tokens: int = field(default=1024, metadata={"help": "Token limit of each proposal answer."})
+    max_new_tokens: int = field(
+        default=0,
+        metadata={"help": "Token limit of each proposal answer; 0: tokens_per_task for each task asked for."},
+    )
+    tokens_per_task: int = field(
+        default=150,
+        metadata={"help": "Tokens allowed per new task when max_new_tokens is 0 (seed tasks: median 109, p75 151)."},
+    )
     answer_max_new_tokens: int = field(default=512, metadata={"help": "Token limit when answering a task."})
     temperature: float = field(default=1.0, metadata={"help": "Sampling temperature for proposals (0: greedy)."})
     answer_temperature: float = field(default=0.0, metadata={"help": "Sampling temperature for answers."})
@@ -74,20 +83,50 @@ class GenerationConfig:
             raise ValueError("num_examples must be >= 0; batch_size, num_prompt_tasks, max_idle_rounds >= 1")
         if self.tasks_per_prompt <= self.num_prompt_tasks:
             raise ValueError("tasks_per_prompt must exceed num_prompt_tasks (the examples are part of the list)")
+        if self.max_new_tokens < 0 or self.tokens_per_task < 1:
+            raise ValueError("max_new_tokens must be >= 0 and tokens_per_task >= 1")
+
+    @property
+    def proposal_token_limit(self) -> int:
+        """Tokens a proposal may take: enough for the tasks asked for, not for rambling past them."""
+        return self.max_new_tokens or self.tokens_per_task * (self.tasks_per_prompt - self.num_prompt_tasks)
 
 
 @dataclass
 class GenerationProgress:
-    """Where a generation run stands; passed to `on_progress` after every round."""
+    """Where a generation run stands; passed to `on_progress` after every call to the teacher.
+
+    `proposed` counts the tasks parsed from proposals, `kept` the records kept in total (with those of an earlier
+    run); `rejected` counts dropped candidates by reason: `parse_failure` (a proposal with no task in it), the
+    filters' rules, `near_duplicate`, `truncated_output` and `empty_output` (answers). `truncated_proposals` are
+    proposals the token limit cut (their last task is lost). Rates are over this run: `records_per_minute` of
+    wall time, `tokens_per_second` of the time spent in the teacher.
+    """
 
     target: int
     kept: int
     rounds: int = 0
     proposed: int = 0
     rejected: dict[str, int] = field(default_factory=dict)
+    truncated_proposals: int = 0
+    new_records: int = 0
+    tokens: int = 0
+    teacher_seconds: float = 0.0
+    elapsed_seconds: float = 0.0
+    records_per_minute: float = 0.0
+    tokens_per_second: float = 0.0
+    teacher: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def count_call(self, completions: Sequence[Completion], seconds: float, started: float) -> None:
+        """Add one teacher call's tokens and time, and refresh the rates."""
+        self.tokens += sum(c.tokens for c in completions)
+        self.teacher_seconds += seconds
+        self.elapsed_seconds = time.monotonic() - started
+        self.records_per_minute = round(60.0 * self.new_records / max(self.elapsed_seconds, 1e-9), 2)
+        self.tokens_per_second = round(self.tokens / max(self.teacher_seconds, 1e-9), 1)
 
 
 class GenerationStalled(RuntimeError):
@@ -115,7 +154,16 @@ def generate(
         config.rouge_threshold, [task.instruction for task in seed_tasks] + [r["instruction"] for r in machine]
     )
     seed_records = [task.to_record() for task in seed_tasks]
-    progress = GenerationProgress(target=config.num_examples, kept=len(machine))
+    progress = GenerationProgress(target=config.num_examples, kept=len(machine), teacher=teacher_info(teacher))
+    started = time.monotonic()
+
+    def ask(prompts: list[str], max_new_tokens: int, temperature: float, stop: Sequence[str] = ()) -> list[Completion]:
+        call_started = time.monotonic()
+        completions = teacher.complete(prompts, max_new_tokens, temperature, stop)
+        progress.count_call(completions, time.monotonic() - call_started, started)
+        progress.teacher = teacher_info(teacher)
+        return completions
+
     rejected: Counter[str] = Counter()
     idle_rounds = 0
     while len(machine) < config.num_examples:
@@ -123,16 +171,29 @@ def generate(
             proposal_prompt(_sample_examples(rng, seed_records, machine, config), config.tasks_per_prompt)
             for _ in range(config.batch_size)
         ]
-        completions = teacher.complete(prompts, config.max_new_tokens, config.temperature)
-        proposed = [task for c in completions for task in parse_proposed_tasks(c.text, c.truncated)]
+        stops = proposal_stops(config.tasks_per_prompt)
+        completions = ask(prompts, config.proposal_token_limit, config.temperature, stops)
+        proposed = []
+        for completion in completions:
+            tasks = parse_proposed_tasks(completion.text, completion.truncated)
+            if not tasks:
+                rejected[PARSE_FAILURE] += 1
+            if completion.truncated:
+                progress.truncated_proposals += 1
+            proposed += tasks
+        progress.proposed += len(proposed)
+        progress.rejected = dict(+rejected)
+        if on_progress is not None:
+            on_progress(progress)
         room = config.num_examples - len(machine)
         accepted = _select_novel(proposed, novelty, config.instruction_filter, rejected, room)
-        records = _with_outputs(accepted, teacher, config, rejected)
+        records = _with_outputs(accepted, ask, config, rejected)
         machine += records
         progress.rounds += 1
-        progress.proposed += len(proposed)
         progress.kept = len(machine)
-        progress.rejected = dict(rejected)
+        progress.new_records += len(records)
+        progress.rejected = dict(+rejected)
+        progress.count_call([], 0.0, started)
         if on_progress is not None:
             on_progress(progress)
         if records:
@@ -143,7 +204,7 @@ def generate(
         if idle_rounds >= config.max_idle_rounds:
             raise GenerationStalled(
                 f"no new record in {idle_rounds} rounds ({progress.proposed} tasks proposed in total, "
-                f"rejections: {dict(rejected) or 'none - the answers could not be parsed'}); "
+                f"rejections: {dict(+rejected) or 'none - the answers could not be parsed'}); "
                 f"kept {len(machine)} of {config.num_examples}"
             )
 
@@ -181,15 +242,11 @@ def _select_novel(
     return accepted
 
 
-def _with_outputs(
-    tasks: list[ProposedTask], teacher: Teacher, config: GenerationConfig, rejected: Counter
-) -> list[dict]:
-    """Records for `tasks`, asking the teacher to answer those it proposed without an output."""
+def _with_outputs(tasks: list[ProposedTask], ask: Callable, config: GenerationConfig, rejected: Counter) -> list[dict]:
+    """Records for `tasks`, asking the teacher (through `ask`) to answer those it proposed without an output."""
     unanswered = [task for task in tasks if not task.output]
     prompts = [answer_prompt(task.instruction, task.input) for task in unanswered]
-    answers = iter(
-        teacher.complete(prompts, config.answer_max_new_tokens, config.answer_temperature) if prompts else []
-    )
+    answers = iter(ask(prompts, config.answer_max_new_tokens, config.answer_temperature) if prompts else [])
     records = []
     for task in tasks:
         output = task.output

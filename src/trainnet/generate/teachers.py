@@ -1,7 +1,10 @@
 """Teachers: the language models that write new tasks and their answers.
 
-Two kinds, one small protocol:
+Three kinds, one small protocol:
 
+- `LlamaCppTeacher` (`llama_cpp_teacher.py`): any GGUF file through llama.cpp, several prompts decoded together;
+  the default for the bundled SmolLM2 and any local GGUF once the bindings passed their check in a child
+  process (`bindings_check.py`); otherwise `make_teacher` falls back to `LocalTeacher` and says why in `info`.
 - `OpenAITeacher`: any OpenAI-compatible chat endpoint (vLLM, Ollama, OpenAI), requests sent concurrently, with
   retries and exponential backoff; an endpoint that stays down or keeps answering garbage raises `TeacherError`.
 - `LocalTeacher`: a Hugging Face causal LM run in-process, prompts batched with left padding. The embedded
@@ -32,9 +35,17 @@ class Completion:
 
 
 class Teacher(Protocol):
-    """Anything that answers chat prompts (one user message each), in order."""
+    """Anything that answers chat prompts (one user message each), in order. An answer ends at the end of
+    generation, at `max_new_tokens` (truncated) or before the first of the `stop` strings it writes."""
 
-    def complete(self, prompts: Sequence[str], max_new_tokens: int, temperature: float) -> list[Completion]: ...
+    def complete(
+        self, prompts: Sequence[str], max_new_tokens: int, temperature: float, stop: Sequence[str] = ()
+    ) -> list[Completion]: ...
+
+
+def teacher_info(teacher: Teacher) -> dict[str, Any]:
+    """What a teacher says about itself (kind, model, threads, why it replaced another): its `info`, if any."""
+    return dict(getattr(teacher, "info", None) or {})
 
 
 class TeacherError(RuntimeError):
@@ -65,6 +76,7 @@ class LocalTeacher:
         self._model = model
         self._tokenizer = tokenizer
         self._calls = 0
+        self.info: dict[str, Any] = {"kind": "local", "model": model_name}
 
     def load(self):
         """(model, tokenizer), loading them on first call."""
@@ -75,14 +87,22 @@ class LocalTeacher:
             self._model.eval()
         return self._model, self._tokenizer
 
-    def complete(self, prompts: Sequence[str], max_new_tokens: int, temperature: float) -> list[Completion]:
+    def complete(
+        self, prompts: Sequence[str], max_new_tokens: int, temperature: float, stop: Sequence[str] = ()
+    ) -> list[Completion]:
         """Answer each prompt, `batch_size` prompts per forward pass."""
+        import torch
+
+        self.info["threads"] = torch.get_num_threads()
         completions: list[Completion] = []
         for start in range(0, len(prompts), self.batch_size):
-            completions += self._complete_batch(prompts[start : start + self.batch_size], max_new_tokens, temperature)
+            group = prompts[start : start + self.batch_size]
+            completions += self._complete_batch(group, max_new_tokens, temperature, list(stop))
         return completions
 
-    def _complete_batch(self, prompts: Sequence[str], max_new_tokens: int, temperature: float) -> list[Completion]:
+    def _complete_batch(
+        self, prompts: Sequence[str], max_new_tokens: int, temperature: float, stop: list[str]
+    ) -> list[Completion]:
         import torch
 
         model, tokenizer = self.load()
@@ -98,7 +118,11 @@ class LocalTeacher:
         with torch.random.fork_rng(devices=[]), torch.inference_mode():
             torch.manual_seed(self.seed + self._calls)
             output = model.generate(
-                **batch, max_new_tokens=max_new_tokens, pad_token_id=tokenizer.pad_token_id, **sampling
+                **batch,
+                max_new_tokens=max_new_tokens,
+                pad_token_id=tokenizer.pad_token_id,
+                **({"stop_strings": stop, "tokenizer": tokenizer} if stop else {}),
+                **sampling,
             )
         generated = output[:, batch["input_ids"].shape[1] :]
         stops = _stop_token_ids(model, tokenizer)
@@ -106,7 +130,9 @@ class LocalTeacher:
         for row in generated.tolist():
             length = next((i for i, token in enumerate(row) if token in stops), None)
             text = tokenizer.decode(row[:length], skip_special_tokens=True)
-            completions.append(Completion(text.strip(), truncated=length is None, tokens=len(row[:length])))
+            cut = min((index for s in stop if (index := text.find(s)) >= 0), default=None)
+            truncated = length is None and cut is None
+            completions.append(Completion(text[:cut].strip(), truncated=truncated, tokens=len(row[:length])))
         return completions
 
 
@@ -143,14 +169,17 @@ class OpenAITeacher:
         self.max_retries = max_retries
         self.backoff_s = backoff_s
         self.system_prompt = system_prompt
+        self.info: dict[str, Any] = {"kind": "openai", "model": model, "base_url": base_url}
         self._client = OpenAI(base_url=base_url, api_key=api_key or "not-needed", max_retries=0, timeout=timeout_s)
 
-    def complete(self, prompts: Sequence[str], max_new_tokens: int, temperature: float) -> list[Completion]:
+    def complete(
+        self, prompts: Sequence[str], max_new_tokens: int, temperature: float, stop: Sequence[str] = ()
+    ) -> list[Completion]:
         """Answer each prompt; raises `TeacherError` if any prompt fails after its retries."""
         with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
-            return list(pool.map(lambda prompt: self._complete_one(prompt, max_new_tokens, temperature), prompts))
+            return list(pool.map(lambda prompt: self._complete_one(prompt, max_new_tokens, temperature, stop), prompts))
 
-    def _complete_one(self, prompt: str, max_new_tokens: int, temperature: float) -> Completion:
+    def _complete_one(self, prompt: str, max_new_tokens: int, temperature: float, stop: Sequence[str]) -> Completion:
         import openai
 
         messages = [{"role": "system", "content": self.system_prompt}] if self.system_prompt else []
@@ -167,6 +196,7 @@ class OpenAITeacher:
                     messages=messages,  # type: ignore[arg-type]  # role/content dicts
                     max_tokens=max_new_tokens,
                     temperature=temperature,
+                    stop=list(stop)[:4] or None,  # the API takes at most 4
                 )
             except (openai.AuthenticationError, openai.PermissionDeniedError, openai.NotFoundError) as error:
                 raise TeacherError(f"teacher endpoint refused the request: {_describe(error)}") from error
@@ -203,16 +233,21 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__} (HTTP {status}): {message}" if status else f"{type(error).__name__}: {message}"
 
 
-def make_teacher(spec: dict) -> Teacher:
+def make_teacher(spec: dict, check_timeout_s: float = 120.0) -> Teacher:
     """Build a teacher from a plain spec, e.g. one stored with a job.
 
+    `{"kind": "llamacpp", "model": "smollm2" or "/path/model.gguf", "threads": None, "parallel": 8, "seed": 0,
+    "cache_dir": ..., "batch_size": 8}` (the last two for the transformers fallback),
     `{"kind": "local", "model": "smollm2", "cache_dir": ..., "batch_size": 8}` or
     `{"kind": "openai", "base_url": "http://localhost:8000/v1", "model": "...", "api_key": ..., "concurrency": 4,
-    "max_retries": 3}`. Unknown keys are an error, so a typo is not silently ignored.
+    "max_retries": 3}`. Unknown keys are an error, so a typo is not silently ignored. A llamacpp teacher whose
+    bindings fail their check (`check_timeout_s`) is the transformers `LocalTeacher` on the same model instead.
     """
     options = dict(spec)
     kind = options.pop("kind", "local")
     try:
+        if kind == "llamacpp":
+            return _llama_cpp_or_fallback(options, check_timeout_s)
         if kind == "local":
             if "model" in options:
                 options["model_name"] = options.pop("model")
@@ -224,22 +259,65 @@ def make_teacher(spec: dict) -> Teacher:
             return OpenAITeacher(**options)
     except TypeError as error:
         raise ValueError(f"bad {kind} teacher spec: {error}") from None
-    raise ValueError(f"unknown teacher kind {kind!r} (expected 'local' or 'openai')")
+    raise ValueError(f"unknown teacher kind {kind!r} (expected 'llamacpp', 'local' or 'openai')")
 
 
-def teacher_spec(choice: str, settings: Any, **local_options: Any) -> dict:
-    """The spec of the teacher a user chose: 'openai' (the endpoint in the settings), 'local' (the settings' local
-    model) or a local model directory. `local_options` (e.g. batch_size, cache_dir) go to a local teacher only.
-    Raises ValueError when 'openai' is chosen and the settings do not name an endpoint."""
+def _llama_cpp_or_fallback(options: dict, check_timeout_s: float) -> Teacher:
+    from trainnet.generate.bindings_check import check_bindings
+    from trainnet.generate.llama_cpp_teacher import LlamaCppTeacher
+    from trainnet.models.llm import gguf_path
+
+    model = options.pop("model", DEFAULT_GGUF)
+    fallback = {key: options.pop(key) for key in ("cache_dir", "batch_size") if key in options}
+    path = str(gguf_path(model))
+    verdict = check_bindings(path, check_timeout_s)
+    if verdict.ok:
+        return LlamaCppTeacher(path, **options)
+    teacher = LocalTeacher(model_name=path, seed=options.get("seed", 0), **fallback)
+    teacher.info["fallback"] = f"llama.cpp not used: {verdict.reason}; generating with transformers instead"
+    return teacher
+
+
+DEFAULT_GGUF = "smollm2"
+TEACHER_CHOICES = ("local", "gguf", "openai")
+
+
+def teacher_spec(
+    choice: str, settings: Any, model: str | None = None, base_url: str | None = None, **local_options: Any
+) -> dict:
+    """The spec of the teacher a user chose.
+
+    - 'local': the server's own model (`LLAMA_MODEL_PATH`, else `TEACHER_LOCAL_MODEL`, the bundled SmolLM2 by
+      default), on llama.cpp when it is a GGUF file, on transformers otherwise;
+    - 'gguf': the GGUF file at `model` (checked: it exists and starts with the GGUF magic);
+    - 'openai': an OpenAI-compatible endpoint, `base_url` and `model` or the settings' `TEACHER_BASE_URL` and
+      `TEACHER_MODEL`;
+    - anything else is taken as a local model: a GGUF file or a transformers model directory.
+
+    `local_options` (e.g. batch_size, cache_dir, threads) go to a local teacher only. Raises ValueError saying
+    what is missing or wrong.
+    """
+    from trainnet.models.llm import gguf_path, is_gguf_name
+
     if choice == "openai":
-        if not (settings.teacher_base_url and settings.teacher_model):
-            raise ValueError("teacher 'openai' needs TEACHER_BASE_URL and TEACHER_MODEL set")
+        url, name = base_url or settings.teacher_base_url, model or settings.teacher_model
+        if not (url and name):
+            raise ValueError("teacher 'openai' needs a base URL and a model (TEACHER_BASE_URL and TEACHER_MODEL)")
         return {
             "kind": "openai",
-            "base_url": settings.teacher_base_url,
-            "model": settings.teacher_model,
+            "base_url": url,
+            "model": name,
             "api_key": settings.teacher_api_key or "none",
             "concurrency": settings.teacher_concurrency,
         }
-    model = settings.teacher_local_model if choice == "local" else choice
-    return {"kind": "local", "model": model, **local_options}
+    if choice == "gguf":
+        if not model:
+            raise ValueError("teacher 'gguf' needs the path of a .gguf file on the server")
+        name = str(gguf_path(model))
+    else:
+        name = (settings.llama_model_path or settings.teacher_local_model) if choice == "local" else choice
+    if is_gguf_name(name):
+        gguf_path(name)  # raises when it is not there or not a GGUF file
+        llama_options = {k: v for k, v in local_options.items() if k in ("cache_dir", "batch_size", "threads")}
+        return {"kind": "llamacpp", "model": name, **llama_options}
+    return {"kind": "local", "model": name, **{k: v for k, v in local_options.items() if k != "threads"}}

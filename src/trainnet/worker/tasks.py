@@ -110,7 +110,12 @@ def generate_dataset_task(self, seed_dataset_id: str, job: dict) -> None:
     with context.running(job_key("generate", spec.dataset_id)):
         try:
             run_generation(
-                spec, context.storage, context.settings.datasets_bucket, context.api, context.settings.cache_dir
+                spec,
+                context.storage,
+                context.settings.datasets_bucket,
+                context.api,
+                context.settings.cache_dir,
+                context.settings.llama_check_timeout_s,
             )
         except Exception as exc:
             _retry_or_fail(self, exc, lambda reason: context.api.dataset(spec.dataset_id, "error", error=reason))

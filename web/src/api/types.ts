@@ -47,6 +47,37 @@ export interface Dataset {
   metrics?: ValidationMetrics | null;
   report?: ValidationReport | null;
   error?: string | null;
+  /** A generation's live counters, refreshed after every call to the teacher. */
+  generation?: GenerationProgress | null;
+}
+
+/** The teacher a generation used, as it describes itself. */
+export interface TeacherInfo {
+  kind?: "llamacpp" | "local" | "openai";
+  model?: string;
+  base_url?: string;
+  threads?: number;
+  parallel?: number;
+  /** Why the llama.cpp teacher was replaced by the transformers one. */
+  fallback?: string;
+}
+
+/** Where a generation stands (the worker's `GenerationProgress`). */
+export interface GenerationProgress {
+  teacher?: TeacherInfo;
+  target?: number;
+  kept?: number;
+  rounds?: number;
+  /** Tasks parsed from the teacher's proposals. */
+  proposed?: number;
+  /** Dropped candidates by reason: parse_failure, near_duplicate, truncated_output, the filters' rules. */
+  rejected?: Record<string, number>;
+  truncated_proposals?: number;
+  new_records?: number;
+  tokens?: number;
+  elapsed_seconds?: number;
+  records_per_minute?: number;
+  tokens_per_second?: number;
 }
 
 export interface SkippedFile {
@@ -117,11 +148,15 @@ export interface ValidationReport {
   [key: string]: unknown;
 }
 
-export type Teacher = "local" | "openai";
+export type Teacher = "local" | "gguf" | "openai";
 
 export interface GenerateRequest {
   num_examples: number;
   teacher: Teacher;
+  /** gguf: the .gguf file's path on the server; openai: the model name. */
+  teacher_model?: string;
+  /** openai: the endpoint's base URL (the server's TEACHER_BASE_URL when left out). */
+  teacher_url?: string;
   /** GenerationConfig overrides. */
   params?: Record<string, number | boolean>;
 }

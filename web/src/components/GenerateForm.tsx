@@ -15,11 +15,20 @@ import { InputField } from "./InputField";
 import { SubmitRow } from "./SubmitRow";
 
 const TEACHERS: { value: Teacher; label: string; hint: string }[] = [
-  { value: "local", label: "Local model", hint: "The server’s own small LLM (SmolLM2 by default); slow but private." },
+  {
+    value: "local",
+    label: "Bundled model",
+    hint: "The server’s own small LLM (SmolLM2-135M on llama.cpp, or LLAMA_MODEL_PATH); private, weak tasks.",
+  },
+  {
+    value: "gguf",
+    label: "Local GGUF file",
+    hint: "Any GGUF model file on the server (e.g. a 1–8B instruct model), run with llama.cpp.",
+  },
   {
     value: "openai",
     label: "OpenAI-compatible endpoint",
-    hint: "The endpoint set on the server with TEACHER_BASE_URL and TEACHER_MODEL.",
+    hint: "vLLM, Ollama, llama-server, OpenAI: a URL and model, or the server’s TEACHER_BASE_URL.",
   },
 ];
 
@@ -59,7 +68,7 @@ export function GenerateForm({ seedDatasetId, onStarted }: GenerateFormProps) {
         />
         <fieldset>
           <legend className="block text-sm font-medium text-slate-700">Teacher</legend>
-          <div className="mt-1 grid gap-2 sm:grid-cols-2">
+          <div className="mt-1 grid gap-2 sm:grid-cols-3">
             {TEACHERS.map((teacher) => (
               <label
                 key={teacher.value}
@@ -86,6 +95,32 @@ export function GenerateForm({ seedDatasetId, onStarted }: GenerateFormProps) {
           </div>
         </fieldset>
       </div>
+      {values.teacher === "gguf" && (
+        <InputField
+          label="GGUF file on the server"
+          data-testid="generate-teacher-model"
+          placeholder="/models/llama-3.2-1b-instruct-q4_k_m.gguf"
+          value={values.teacher_model}
+          onChange={(event) => setValues({ ...values, teacher_model: event.target.value })}
+        />
+      )}
+      {values.teacher === "openai" && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <InputField
+            label="Endpoint URL (optional)"
+            data-testid="generate-teacher-url"
+            placeholder="http://gpu-box:8000/v1"
+            value={values.teacher_url}
+            onChange={(event) => setValues({ ...values, teacher_url: event.target.value })}
+          />
+          <InputField
+            label="Model (optional)"
+            data-testid="generate-teacher-model"
+            value={values.teacher_model}
+            onChange={(event) => setValues({ ...values, teacher_model: event.target.value })}
+          />
+        </div>
+      )}
       <FoldedNumberFields
         fields={GENERATION_FIELDS}
         value={values.params}

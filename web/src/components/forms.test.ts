@@ -6,6 +6,7 @@ import { INITIAL_LORA_VALUES, parseLoraForm } from "../lib/loraForm";
 describe("parseGenerateForm", () => {
   it("sends the count and teacher, and only the settings the user filled", () => {
     const values = {
+      ...INITIAL_GENERATE_VALUES,
       num_examples: "12",
       teacher: "openai" as const,
       params: { ...INITIAL_GENERATE_VALUES.params, batch_size: "2", temperature: "0.7" },
@@ -15,6 +16,28 @@ describe("parseGenerateForm", () => {
       problem: null,
     });
     expect(parseGenerateForm(INITIAL_GENERATE_VALUES).request).toEqual({ num_examples: 100, teacher: "local" });
+  });
+
+  it("sends the teacher's GGUF path or endpoint, and refuses what cannot be one", () => {
+    const gguf = { ...INITIAL_GENERATE_VALUES, teacher: "gguf" as const, teacher_model: " /models/m.gguf " };
+    expect(parseGenerateForm(gguf).request).toEqual({
+      num_examples: 100,
+      teacher: "gguf",
+      teacher_model: "/models/m.gguf",
+    });
+    expect(parseGenerateForm({ ...gguf, teacher_model: "/models/m.bin" }).problem).toMatch(/\.gguf file/);
+    const openai = { ...INITIAL_GENERATE_VALUES, teacher: "openai" as const, teacher_url: "http://box:8000/v1" };
+    expect(parseGenerateForm({ ...openai, teacher_model: "qwen" }).request).toEqual({
+      num_examples: 100,
+      teacher: "openai",
+      teacher_url: "http://box:8000/v1",
+      teacher_model: "qwen",
+    });
+    expect(parseGenerateForm({ ...openai, teacher_url: "box:8000" }).problem).toMatch(/http/);
+    expect(parseGenerateForm({ ...INITIAL_GENERATE_VALUES, teacher_model: "x.gguf" }).request).toEqual({
+      num_examples: 100,
+      teacher: "local",
+    });
   });
 
   it("refuses a missing or fractional count but leaves the upper limit to the server", () => {

@@ -34,12 +34,18 @@ type GenerationKey = (typeof GENERATION_FIELDS)[number]["key"];
 export interface GenerateFormValues {
   num_examples: string;
   teacher: Teacher;
+  /** gguf: the file's path; openai: the model name (optional: the server's default). */
+  teacher_model: string;
+  /** openai: the endpoint (optional: the server's default). */
+  teacher_url: string;
   params: NumberValues<GenerationKey>;
 }
 
 export const INITIAL_GENERATE_VALUES: GenerateFormValues = {
   num_examples: "100",
   teacher: "local",
+  teacher_model: "",
+  teacher_url: "",
   params: emptyValues(GENERATION_FIELDS),
 };
 
@@ -54,7 +60,17 @@ export function parseGenerateForm(values: GenerateFormValues): {
   }
   const params = parseNumberFields(GENERATION_FIELDS, values.params);
   if (params.problem) return { request: null, problem: params.problem };
+  const model = values.teacher_model.trim();
+  const url = values.teacher_url.trim();
+  if (values.teacher === "gguf" && !model.toLowerCase().endsWith(".gguf")) {
+    return { request: null, problem: "Give the path of a .gguf file on the server." };
+  }
+  if (values.teacher === "openai" && url && !/^https?:\/\//.test(url)) {
+    return { request: null, problem: "The endpoint URL must start with http:// or https://." };
+  }
   const request: GenerateRequest = { num_examples: count, teacher: values.teacher };
+  if (values.teacher !== "local" && model) request.teacher_model = model;
+  if (values.teacher === "openai" && url) request.teacher_url = url;
   if (Object.keys(params.values).length > 0) request.params = params.values;
   return { request, problem: null };
 }

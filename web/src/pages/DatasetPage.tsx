@@ -11,6 +11,7 @@ import { ErrorMessage } from "../components/ErrorMessage";
 import { FailureNotice } from "../components/FailureNotice";
 import { Field } from "../components/Field";
 import { GenerateForm } from "../components/GenerateForm";
+import { GenerationStats } from "../components/GenerationStats";
 import { LoraForm } from "../components/LoraForm";
 import { LoraJobList } from "../components/LoraJobList";
 import { ProgressBar } from "../components/ProgressBar";
@@ -143,6 +144,12 @@ function DatasetView({ datasetId }: { datasetId: string }) {
           )}
         </dl>
       </Card>
+
+      {dataset.generation && (
+        <Card title="Generation" testId="generation-card">
+          <GenerationStats generation={dataset.generation} />
+        </Card>
+      )}
 
       {dataset.status === "error" && (
         <FailureNotice title="The last job on this dataset failed" reason={dataset.error} testId="dataset-error" />

@@ -18,6 +18,7 @@ from trainnet.api.schemas import (
     ValidateRequest,
 )
 from trainnet.data.examples import summarize
+from trainnet.data.fetch import check_url
 from trainnet.data.image_zip import read_image_zip
 from trainnet.data.parsing import UPLOAD_FORMATS, DatasetError, Table, detect_format, megabytes, parse_table
 from trainnet.data.thumbnails import thumbnails
@@ -50,6 +51,7 @@ def dataset_out(ds: Dataset) -> DatasetOut:
         report=ds.report,
         error=ds.error,
         created_at=ds.created_at,
+        generation=summary.get("generation"),
         **{k: summary.get(k) for k in ("kind", "label_column", "text_column", "image_column", "label_counts")},
         preview=summary.get("preview") or [],
         images=summary.get("images"),
@@ -210,6 +212,19 @@ def _config_errors(cls, values: dict) -> str | None:
     return None
 
 
+def chosen_teacher(req: GenerateRequest, settings) -> dict:
+    """The teacher spec of a generate request; 422 naming the problem (a missing or non-GGUF file, an endpoint
+    not given or not allowed)."""
+    try:
+        if req.teacher_url:
+            if req.teacher != "openai":
+                raise ValueError("teacher_url is for teacher 'openai'")
+            check_url(req.teacher_url, settings.allow_private_urls)
+        return teacher_spec(req.teacher, settings, model=req.teacher_model, base_url=req.teacher_url)
+    except (ValueError, DatasetError) as exc:  # check_url's messages name the field it usually checks
+        raise HTTPException(422, f"teacher {req.teacher!r}: {exc}".replace("dataset_url", "teacher_url")) from None
+
+
 @router.post("/{dataset_id}/generate", status_code=202)
 def generate_dataset(
     dataset_id: Id, req: GenerateRequest, settings: SettingsDep, dispatcher: DispatcherDep, storage: StorageDep
@@ -222,10 +237,7 @@ def generate_dataset(
     config = {**req.params, "num_examples": req.num_examples}
     if problem := _config_errors(GenerationConfig, config):
         raise HTTPException(422, f"invalid generation params: {problem}")
-    try:
-        teacher = teacher_spec(req.teacher, settings)
-    except ValueError as exc:
-        raise HTTPException(422, f"{exc} on the server") from None
+    teacher = chosen_teacher(req, settings)
     with session_scope(settings.sqlalchemy_url) as session:
         seed = get_dataset(session, dataset_id)
         require_data(seed, storage, settings)
@@ -279,6 +291,8 @@ def patch_dataset_status(dataset_id: Id, report: DatasetStatusPatch, settings: S
             value = getattr(report, name)
             if value is not None:
                 setattr(dataset, name, value)
+        if report.generation is not None:
+            dataset.summary = {**(dataset.summary or {}), "generation": report.generation}
         dataset.updated_at = utcnow()
         if report.status == DatasetStatus.GENERATED and dataset.storage_key:
             describe_stored(dataset, storage, settings)
