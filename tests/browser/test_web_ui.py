@@ -149,11 +149,8 @@ def test_newcomer_trains_a_text_model_and_downloads_it(
     expect(page).to_have_url(re.compile(rf"/status/{re.escape(task_id)}$"))
 
 
-def test_a_model_that_does_not_beat_the_baseline_is_flagged_with_what_to_do(
-    web_page: Page, live_server: str, artifacts_dir: Path
-) -> None:
-    """A model that cannot learn (a learning rate of 1e-9) against TF-IDF on words that name the class."""
-    page = web_page
+def train_reviews(page: Page, live_server: str, **fields) -> str:
+    """Upload 40 reviews, train a tiny DistilBERT on them with `fields` through the API, open its status page."""
     dataset = page.request.post(
         f"{live_server}/api/datasets",
         multipart={"file": {"name": "reviews.csv", "mimeType": "text/csv", "buffer": text_csv(40)}},
@@ -164,18 +161,24 @@ def test_a_model_that_does_not_beat_the_baseline_is_flagged_with_what_to_do(
         data={
             "dataset_id": dataset.json()["dataset_id"],
             "model_type": "distilbert",
-            "num_shards": 1,
-            "rounds": 1,
-            "epochs": 1,
-            "warmup_epochs": 0,
-            "learning_rate": 1e-9,
             "model_config": TINY_DISTILBERT,
+            **fields,
         },
     )
     assert started.status == 202, started.text()
-    page.goto(f"/status/{started.json()['task_id']}")
+    task_id = started.json()["task_id"]
+    page.goto(f"/status/{task_id}")
+    return task_id
+
+
+def test_a_model_that_does_not_beat_the_baseline_is_flagged_with_what_to_do(
+    web_page: Page, live_server: str, artifacts_dir: Path
+) -> None:
+    """A model that cannot learn (a learning rate of 1e-9) against TF-IDF on words that name the class."""
+    page = web_page
+    task_id = train_reviews(page, live_server, num_shards=1, rounds=1, epochs=1, warmup_epochs=0, learning_rate=1e-9)
     assert wait_until_finished(page) == "done"
-    task = page.request.get(f"{live_server}/api/tasks/{started.json()['task_id']}").json()
+    task = page.request.get(f"{live_server}/api/tasks/{task_id}").json()
     classical = next(b for b in task["baseline"] if b["kind"] == "classical")
     assert classical["accuracy"] > task["rounds"][0]["metrics"]["accuracy"], (classical, task["rounds"])
     warning = page.get_by_test_id("baseline-warning")
@@ -249,25 +252,7 @@ def test_a_finished_model_shows_its_evaluation_and_can_be_tried(
     """Train a tiny model; its status page charts each shard's loss, shows the confusion matrix and the per-class
     table, names the starting weights, and its Try it panel labels a typed text and scores a file to CSV."""
     page = web_page
-    dataset = page.request.post(
-        f"{live_server}/api/datasets",
-        multipart={"file": {"name": "reviews.csv", "mimeType": "text/csv", "buffer": text_csv(40)}},
-    )
-    assert dataset.status == 201, dataset.text()
-    started = page.request.post(
-        f"{live_server}/api/train",
-        data={
-            "dataset_id": dataset.json()["dataset_id"],
-            "model_type": "distilbert",
-            "num_shards": 2,
-            "rounds": 2,
-            "epochs": 1,
-            "model_config": TINY_DISTILBERT,
-        },
-    )
-    assert started.status == 202, started.text()
-    task_id = started.json()["task_id"]
-    page.goto(f"/status/{task_id}")
+    task_id = train_reviews(page, live_server, num_shards=2, rounds=2, epochs=1)
     if wait_until_finished(page) != "done":
         pytest.fail(f"training failed: {page.get_by_test_id('task-error').inner_text()}")
 
