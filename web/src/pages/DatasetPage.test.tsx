@@ -52,7 +52,7 @@ describe("DatasetPage", () => {
     expect(screen.getByTestId("lora-blocker")).toHaveTextContent("READY_FOR_FINE_TUNING");
     expect(screen.getByTestId("download-dataset")).toHaveAttribute("href", "/api/datasets/ds_seed/download");
     expect(screen.getByLabelText("Examples to generate")).toHaveValue(100);
-    expect(screen.getByRole("radio", { name: /Local model/ })).toBeChecked();
+    expect(screen.getByRole("radio", { name: /Bundled model/ })).toBeChecked();
   });
 
   it("starts validation, then polls until the verdict and offers LoRA on a ready dataset", async () => {
