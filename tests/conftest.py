@@ -11,10 +11,12 @@ import os
 import random
 import signal
 import socket
+import struct
 import subprocess
 import sys
 import time
 import zipfile
+import zlib
 from pathlib import Path
 
 import httpx
@@ -84,6 +86,16 @@ def digit_images(n: int = 120) -> list[tuple[str, bytes]]:
         Image.fromarray(np.clip(pixels * 16, 0, 255).astype(np.uint8), "L").save(buffer, format="PNG")
         images.append((str(label), buffer.getvalue()))
     return images
+
+
+def png_header(width: int, height: int) -> bytes:
+    """A PNG claiming width x height with an empty IDAT (57 bytes): a decompression bomb's header."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
 
 
 def class_folder_zip(images: list[tuple[str, bytes]], root: str = "") -> bytes:

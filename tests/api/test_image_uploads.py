@@ -19,7 +19,7 @@ import pytest
 import requests
 from PIL import Image
 
-from tests.conftest import class_folder_zip, digit_images, metadata_zip
+from tests.conftest import class_folder_zip, digit_images, metadata_zip, png_header
 from trainnet.settings import MB
 
 IMAGES = digit_images(60)
@@ -62,16 +62,6 @@ def many_members(count: int = 100_000) -> bytes:
         for i in range(count):
             archive.writestr(f"{i:06d}", b"")
     return buffer.getvalue()
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG claiming width x height with an empty IDAT (57 bytes): a decompression bomb's header."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
 
 
 def symlink() -> zipfile.ZipInfo:

@@ -5,12 +5,11 @@ import io
 import stat
 import struct
 import zipfile
-import zlib
 
 import pytest
 from PIL import Image
 
-from tests.conftest import class_folder_zip, digit_images, metadata_zip
+from tests.conftest import class_folder_zip, digit_images, metadata_zip, png_header
 from trainnet.data.examples import ColumnMapping, build_examples, check_images
 from trainnet.data.image_zip import ArchiveLimits, ArchiveRefused, read_image_zip
 from trainnet.data.parsing import parse_table
@@ -33,16 +32,6 @@ def image_bytes(fmt: str, size=(5, 3), mode="RGB") -> bytes:
     buffer = io.BytesIO()
     Image.new(mode, size, 120).save(buffer, format=fmt)
     return buffer.getvalue()
-
-
-def png_header(width: int, height: int) -> bytes:
-    """A PNG claiming width x height with an empty IDAT: all a bomb needs to be refused, in 57 bytes."""
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", b"") + chunk(b"IEND", b"")
 
 
 def test_class_folders_become_labelled_rows_of_the_original_png_bytes():
