@@ -265,14 +265,20 @@ def make_teacher(spec: dict, check_timeout_s: float = 120.0) -> Teacher:
 def _llama_cpp_or_fallback(options: dict, check_timeout_s: float) -> Teacher:
     from trainnet.generate.bindings_check import check_bindings
     from trainnet.generate.llama_cpp_teacher import LlamaCppTeacher
+    from trainnet.generate.requantize import fast_weights
     from trainnet.models.llm import gguf_path
 
     model = options.pop("model", DEFAULT_GGUF)
     fallback = {key: options.pop(key) for key in ("cache_dir", "batch_size") if key in options}
     path = str(gguf_path(model))
-    verdict = check_bindings(path, check_timeout_s)
+    weights, note = fast_weights(Path(path), Path(fallback["cache_dir"])) if "cache_dir" in fallback else (path, "")
+    verdict = check_bindings(str(weights), check_timeout_s)
     if verdict.ok:
-        return LlamaCppTeacher(path, **options)
+        llama = LlamaCppTeacher(str(weights), **options)
+        llama.info["model"] = path
+        if note:
+            llama.info["weights"] = note
+        return llama
     teacher = LocalTeacher(model_name=path, seed=options.get("seed", 0), **fallback)
     teacher.info["fallback"] = f"llama.cpp not used: {verdict.reason}; generating with transformers instead"
     return teacher
