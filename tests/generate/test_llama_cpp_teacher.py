@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from pathlib import Path
 
 import pytest
 
 from trainnet.generate.bindings_check import check_bindings
-from trainnet.generate.llama_cpp_teacher import LlamaCppTeacher
+from trainnet.generate.llama_cpp_teacher import LlamaCppTeacher, is_looping, shared_prefix_length
+from trainnet.generate.requantize import fast_weights, gguf_file_type
 from trainnet.generate.teachers import LocalTeacher, make_teacher, teacher_spec
 from trainnet.models.llm import gguf_path
 from trainnet.settings import Settings
@@ -38,6 +40,66 @@ def test_parallel_sequences_answer_each_prompt_in_order(bundled, parallel):
     # The same greedy answer as one sequence alone, up to the last digits of a batched matmul.
     assert [c.text.split()[:2] for c in together] == [c.text.split()[:2] for c in alone]
     assert parallel.info == {"kind": "llamacpp", "model": bundled, "parallel": 4, "threads": 1}
+
+
+def test_more_prompts_than_slots_take_the_slots_that_free_up(bundled, parallel):
+    prompts = [*PROMPTS, "Name a fruit.", "Say hello."]
+    two = LlamaCppTeacher(bundled, threads=1, parallel=2)
+    answers = two.complete(prompts, max_new_tokens=6, temperature=0.0)
+    # The same answers, in the prompts' order, as with a slot for every prompt.
+    assert [c.text.split()[:2] for c in answers] == [
+        c.text.split()[:2] for c in parallel.complete(prompts, max_new_tokens=6, temperature=0.0)
+    ]
+    # The chat template's beginning, shared by every prompt, is read once and kept for the next call, which then
+    # answers the same (greedy) as the first.
+    assert 0 < len(two._prefix) < min(len(two.prompt_tokens(p)) for p in prompts)
+    assert [c.text for c in two.complete(prompts, 6, 0.0)] == [c.text for c in answers]
+    two.close()
+
+
+def test_shared_prefix_leaves_every_prompt_a_token_of_its_own():
+    assert shared_prefix_length([[1, 2, 3, 4], [1, 2, 5], [1, 2, 3]]) == 2
+    assert shared_prefix_length([[1, 2, 3], [1, 2, 3]]) == 2
+    assert shared_prefix_length([[7, 8, 9]]) == 2
+    assert shared_prefix_length([[1, 2], [3, 4]]) == 0
+    assert shared_prefix_length([]) == 0
+
+
+def test_a_long_stretch_repeated_word_for_word_is_a_loop():
+    sentence = list(range(100, 130))  # 30 tokens
+    assert is_looping([1, 2, 3] + sentence * 4, window=48)
+    assert not is_looping(list(range(200)), window=48)
+    # Lists repeat short markers ("###", "Instruction:"), not long stretches.
+    listing = [t for i in range(10) for t in (5, 6, 7, *range(1000 + 20 * i, 1020 + 20 * i))]
+    assert not is_looping(listing, window=48)
+    # A sentence said twice is not yet a loop of 48 tokens; said four times it is.
+    assert not is_looping([1, 2, 3] + sentence * 2, window=48)
+
+
+def test_a_q4_1_gguf_is_requantized_to_q8_0_once(bundled, tmp_path):
+    assert gguf_file_type(Path(bundled)) == 3  # the bundled SmolLM2 is Q4_1
+    weights, note = fast_weights(Path(bundled), tmp_path)
+    assert weights.parent == tmp_path and weights.name.endswith(".q8_0.gguf") and gguf_file_type(weights) == 7
+    assert note == "weights requantized once from Q4_1 to Q8_0 (llama.cpp has no fast CPU kernels for Q4_1)"
+    modified = weights.stat().st_mtime_ns
+    assert fast_weights(Path(bundled), tmp_path) == (weights, note) and weights.stat().st_mtime_ns == modified
+    # A Q8_0 file is fast already: used as it is.
+    assert fast_weights(weights, tmp_path / "other") == (weights, "")
+    assert list(tmp_path.glob("*.part")) == []
+
+
+def test_a_requantization_that_fails_keeps_the_original_file(tmp_path):
+    from gguf import GGUFWriter
+
+    header_only = tmp_path / "q4_1-no-tensors.gguf"  # says Q4_1, holds nothing llama.cpp can convert
+    writer = GGUFWriter(str(header_only), "llama")
+    writer.add_file_type(3)
+    writer.write_header_to_file()
+    writer.write_kv_data_to_file()
+    writer.write_tensors_to_file()
+    writer.close()
+    assert fast_weights(header_only, tmp_path / "cache") == (header_only, "")
+    assert list((tmp_path / "cache").glob("*")) == []
 
 
 def test_a_stop_string_ends_the_answer_before_it(parallel):
@@ -97,6 +159,15 @@ def test_the_bundled_model_runs_on_llama_cpp_when_the_bindings_work(bundled):
     assert spec == {"kind": "llamacpp", "model": "smollm2", "batch_size": 4}
     teacher = make_teacher({**spec, "threads": 1})
     assert isinstance(teacher, LlamaCppTeacher) and teacher.model_path == bundled
+
+
+def test_a_worker_runs_the_bundled_model_on_its_q8_0_copy(bundled, tmp_path):
+    teacher = make_teacher({"kind": "llamacpp", "model": "smollm2", "threads": 1, "cache_dir": str(tmp_path)})
+    assert isinstance(teacher, LlamaCppTeacher) and teacher.model_path.endswith(".q8_0.gguf")
+    assert teacher.info["model"] == bundled and "from Q4_1 to Q8_0" in teacher.info["weights"]
+    [answer] = teacher.complete(["Name a colour."], 4, 0.0)
+    assert answer.text and answer.tokens <= 4
+    teacher.close()
 
 
 @pytest.mark.parametrize(

@@ -1,14 +1,26 @@
 """A teacher on llama.cpp: any GGUF file, quantized weights read as they are, several prompts decoded together.
 
 `llama-cpp-python`'s high-level API decodes one sequence at a time; on a CPU that leaves most of each weight
-read unused, so this teacher drives the bindings' batch API itself: every prompt of a call is its own sequence in
-one context, and each step decodes the next token of all unfinished sequences in one batch (how llama-server
-serves parallel requests). The chat template comes from the GGUF's metadata, as `create_chat_completion` uses it.
+read unused, so this teacher drives the bindings' batch API itself, the way llama-server serves parallel requests:
+
+- every prompt of a call is a sequence in one context, `parallel` at a time, each in its own KV stream (a
+  unified cache makes every token attend over all sequences' cells, masked, which costs more than the weights
+  at proposal lengths);
+- each decode carries the next token of every sequence that is generating plus the prompt tokens of those
+  starting, so a slot freed by a finished answer takes the next prompt at once (continuous batching);
+- the prompts' shared beginning (chat template, instructions) is read once into a prefix sequence that each new
+  sequence copies, and kept across calls while the next prompts start the same way (as `Llama` reuses the
+  previous prompt's prefix);
+- an answer that falls into a loop (a long stretch of tokens repeating earlier ones exactly, which greedy small
+  models do) ends there, marked truncated, instead of running to the token limit.
+
+The chat template comes from the GGUF's metadata, as `create_chat_completion` uses it.
 """
 
 from __future__ import annotations
 
 import ctypes
+from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,19 +28,26 @@ from typing import Any
 from trainnet.generate.teachers import Completion
 from trainnet.models.cores import free_cores
 
-_CTX_STEP = 256  # context sizes are rounded up to this, so a slightly longer prompt does not rebuild the context
+_CTX_STEP = 256  # per-sequence context sizes are rounded up to this, so a slightly longer prompt keeps the context
+_BATCH = 512  # tokens per decode
+LOOP_WINDOW = 48  # an answer whose last this-many tokens already appeared, in order, earlier in it is looping
+_LOOP_EVERY = 8  # how often (in tokens) the loop check runs
 
 
 @dataclass
 class _Sequence:
-    """One prompt being answered: its id in the context, position, sampler and what it generated so far."""
+    """One prompt being answered: its slot in the context, position, sampler, prompt tokens still to read, and
+    what it generated so far."""
 
+    index: int  # of the prompt in the call
     seq_id: int
     position: int
     sampler: Any
+    pending: list[int]
     tokens: list[int] = field(default_factory=list)
     text: bytearray = field(default_factory=bytearray)
     stopped: bool = False  # by the end-of-generation token or a stop string
+    looped: bool = False
 
 
 class LlamaCppTeacher:
@@ -44,6 +63,7 @@ class LlamaCppTeacher:
         self._llama: Any = None
         self._ctx: Any = None
         self._ctx_size = 0
+        self._prefix: list[int] = []  # the tokens held by the prefix sequence
         self._formatter: Any = None
         self._calls = 0
 
@@ -71,7 +91,7 @@ class LlamaCppTeacher:
 
         if self._ctx is not None:
             llama_cpp.llama_free(self._ctx)
-            self._ctx, self._ctx_size = None, 0
+            self._ctx, self._ctx_size, self._prefix = None, 0, []
         if self._llama is not None:
             self._llama.close()
             self._llama = None
@@ -87,76 +107,104 @@ class LlamaCppTeacher:
     def complete(
         self, prompts: Sequence[str], max_new_tokens: int, temperature: float, stop: Sequence[str] = ()
     ) -> list[Completion]:
-        """Answer each prompt, `parallel` sequences per batch; a stop string ends an answer and is not part of it."""
+        """Answer each prompt, `parallel` sequences at a time; a stop string ends an answer and is not part of it."""
+        if not prompts:
+            return []
         threads = self.threads or free_cores()
         self.info["threads"] = threads
-        completions: list[Completion] = []
-        for start in range(0, len(prompts), self.parallel):
-            group = [self.prompt_tokens(p) for p in prompts[start : start + self.parallel]]
-            completions += self._decode_group(group, max_new_tokens, temperature, [s.encode() for s in stop], threads)
-        return completions
+        tokens = [self.prompt_tokens(p) for p in prompts]
+        return self._generate(tokens, max_new_tokens, temperature, [s.encode() for s in stop], threads)
 
-    def _context(self, size: int, threads: int):
+    def _context(self, per_sequence: int, threads: int):
+        """The context (rebuilt when a sequence needs more room): `parallel` generating sequences and the prefix
+        sequence, each its own stream of `per_sequence` tokens."""
         import llama_cpp
 
-        if self._ctx is None or self._ctx_size < size:
+        if self._ctx is None or self._ctx_size < per_sequence:
             if self._ctx is not None:
                 llama_cpp.llama_free(self._ctx)
+                self._ctx = None
             params = llama_cpp.llama_context_default_params()
-            params.n_ctx = size
-            params.n_batch = params.n_ubatch = 512
-            params.n_seq_max = self.parallel
-            params.kv_unified = True  # sequences of very different lengths share the cache as they need it
+            params.n_seq_max = self.parallel + 1
+            params.n_ctx = per_sequence * params.n_seq_max
+            params.n_batch = params.n_ubatch = _BATCH
+            params.kv_unified = False
             params.no_perf = True
             self._ctx = llama_cpp.llama_init_from_model(self.load()._model.model, params)
             if self._ctx is None:
-                raise RuntimeError(f"llama.cpp could not create a context of {size} tokens for {self.model_path}")
-            self._ctx_size = size
+                raise RuntimeError(f"llama.cpp could not create a {params.n_ctx}-token context for {self.model_path}")
+            self._ctx_size = per_sequence
+            self._prefix = []
         llama_cpp.llama_set_n_threads(self._ctx, threads, threads)
-        llama_cpp.llama_memory_clear(llama_cpp.llama_get_memory(self._ctx), True)
         return self._ctx
 
-    def _decode_group(
+    def _generate(
         self, prompts: list[list[int]], max_new_tokens: int, temperature: float, stop: list[bytes], threads: int
     ) -> list[Completion]:
         import llama_cpp
 
         llama = self.load()
-        limit = max(1, min(max_new_tokens, llama._model.n_ctx_train() - max(len(p) for p in prompts) - 1))
-        needed = sum(len(p) for p in prompts) + len(prompts) * (limit + 1)
-        ctx = self._context(-(-needed // _CTX_STEP) * _CTX_STEP, threads)
+        longest = max(len(p) for p in prompts)
+        limit = max(1, min(max_new_tokens, llama._model.n_ctx_train() - longest - 1))
+        ctx = self._context(-(-(longest + limit + 1) // _CTX_STEP) * _CTX_STEP, threads)
+        memory = llama_cpp.llama_get_memory(ctx)
         vocab = llama._model.vocab
         self._calls += 1
-        sequences = [
-            _Sequence(i, 0, _sampler(temperature, self.seed + 1000 * self._calls + i)) for i in range(len(prompts))
-        ]
-        batch = llama_cpp.llama_batch_init(512, 0, 1)
+        prefix_id = self.parallel
+        for seq_id in range(self.parallel):
+            llama_cpp.llama_memory_seq_rm(memory, seq_id, -1, -1)
+        shared = shared_prefix_length(prompts)
+        kept = _common_length(self._prefix, prompts[0][:shared])  # what the prefix sequence holds already
+        llama_cpp.llama_memory_seq_rm(memory, prefix_id, kept, -1)
+        self._prefix = prompts[0][:kept]
+        batch = llama_cpp.llama_batch_init(_BATCH, 0, 1)
+        queue = deque(range(len(prompts)))
+        free = list(range(self.parallel))
+        active: list[_Sequence] = []
+        done: dict[int, _Sequence] = {}
         try:
-            # Prefill: the prompts' tokens, 512 per decode; a sequence's first token is sampled in the decode
-            # that holds its prompt's last token (the next decode overwrites the logits).
-            pending = [(seq, token, i == len(p) - 1) for seq, p in zip(sequences, prompts) for i, token in enumerate(p)]
-            for start in range(0, len(pending), 512):
-                chunk = pending[start : start + 512]
-                for slot, (seq, token, last) in enumerate(chunk):
-                    _put(batch, slot, token, seq, last)
+            for start in range(kept, shared, _BATCH):  # the shared beginning, into the prefix sequence
+                chunk = prompts[0][start : min(shared, start + _BATCH)]
+                for slot, token in enumerate(chunk):
+                    _put(batch, slot, token, prefix_id, start + slot, False)
                 batch.n_tokens = len(chunk)
                 _decode(ctx, batch)
-                for slot, (seq, _, last) in enumerate(chunk):
-                    if last:
-                        self._accept(seq, llama_cpp.llama_sampler_sample(seq.sampler, ctx, slot), vocab, stop)
-            # Generation: one token of every unfinished sequence per decode.
-            while active := [s for s in sequences if not s.stopped and len(s.tokens) < limit]:
-                for slot, seq in enumerate(active):
-                    _put(batch, slot, seq.tokens[-1], seq, True)
-                batch.n_tokens = len(active)
+            self._prefix = prompts[0][:shared]
+            while queue or active:
+                while queue and free:  # a free slot takes the next prompt: a copy of the prefix, then its own tokens
+                    index, seq_id = queue.popleft(), free.pop(0)
+                    if shared:
+                        llama_cpp.llama_memory_seq_cp(memory, prefix_id, seq_id, -1, -1)
+                    sampler = _sampler(temperature, self.seed + 1000 * self._calls + index)
+                    active.append(_Sequence(index, seq_id, shared, sampler, prompts[index][shared:]))
+                # One decode: the next token of every generating sequence, then prompt tokens of starting ones; a
+                # sequence's first token is sampled from the decode holding its prompt's last token.
+                slots: list[tuple[_Sequence, int, bool]] = [(q, q.tokens[-1], True) for q in active if not q.pending]
+                for seq in active:
+                    room = _BATCH - len(slots)
+                    if seq.pending and room > 0:
+                        chunk, seq.pending = seq.pending[:room], seq.pending[room:]
+                        last = len(chunk) - 1 if not seq.pending else -1
+                        slots += [(seq, token, i == last) for i, token in enumerate(chunk)]
+                for slot, (seq, token, logits) in enumerate(slots):
+                    _put(batch, slot, token, seq.seq_id, seq.position, logits)
+                    seq.position += 1
+                batch.n_tokens = len(slots)
                 _decode(ctx, batch)
-                for slot, seq in enumerate(active):
-                    self._accept(seq, llama_cpp.llama_sampler_sample(seq.sampler, ctx, slot), vocab, stop)
+                for slot, (seq, _, logits) in enumerate(slots):
+                    if logits:
+                        self._accept(seq, llama_cpp.llama_sampler_sample(seq.sampler, ctx, slot), vocab, stop)
+                for seq in [q for q in active if not q.pending and (q.stopped or len(q.tokens) >= limit)]:
+                    active.remove(seq)
+                    done[seq.index] = seq
+                    llama_cpp.llama_sampler_free(seq.sampler)
+                    llama_cpp.llama_memory_seq_rm(memory, seq.seq_id, -1, -1)
+                    free.append(seq.seq_id)
         finally:
             llama_cpp.llama_batch_free(batch)
-            for seq in sequences:
+            for seq in active:
                 llama_cpp.llama_sampler_free(seq.sampler)
-        return [_completion(seq, stop) for seq in sequences]
+        return [_completion(done[i], stop) for i in range(len(prompts))]
 
     def _accept(self, seq: _Sequence, token: int, vocab, stop: list[bytes]) -> None:
         import llama_cpp
@@ -169,6 +217,39 @@ class LlamaCppTeacher:
         if stop:
             tail = bytes(seq.text[-(max(map(len, stop)) + 16) :])
             seq.stopped = any(s in tail for s in stop)
+        if not seq.stopped and len(seq.tokens) % _LOOP_EVERY == 0 and is_looping(seq.tokens):
+            seq.stopped = seq.looped = True
+
+
+def is_looping(tokens: Sequence[int], window: int = LOOP_WINDOW) -> bool:
+    """Whether the last `window` tokens already appeared, in the same order, earlier in `tokens`: the model is
+    repeating itself word for word, and would until the token limit."""
+    if len(tokens) < 2 * window:
+        return False
+    tail = list(tokens[-window:])
+    first = tail[0]
+    return any(tokens[i] == first and list(tokens[i : i + window]) == tail for i in range(len(tokens) - 2 * window + 1))
+
+
+def shared_prefix_length(prompts: Sequence[Sequence[int]]) -> int:
+    """How many leading tokens all `prompts` share, leaving each at least one token of its own (whose logits
+    give the sequence its first new token); for a single prompt, all but its last token."""
+    if not prompts:
+        return 0
+    limit = min(len(p) for p in prompts) - 1
+    length = 0
+    while length < limit and all(p[length] == prompts[0][length] for p in prompts):
+        length += 1
+    return length
+
+
+def _common_length(a: Sequence[int], b: Sequence[int]) -> int:
+    length = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        length += 1
+    return length
 
 
 def _piece(vocab, token: int) -> bytes:
@@ -195,13 +276,12 @@ def _sampler(temperature: float, seed: int):
     return chain
 
 
-def _put(batch, slot: int, token: int, seq: _Sequence, logits: bool) -> None:
+def _put(batch, slot: int, token: int, seq_id: int, position: int, logits: bool) -> None:
     batch.token[slot] = token
-    batch.pos[slot] = seq.position
+    batch.pos[slot] = position
     batch.n_seq_id[slot] = 1
-    batch.seq_id[slot][0] = seq.seq_id
+    batch.seq_id[slot][0] = seq_id
     batch.logits[slot] = logits
-    seq.position += 1
 
 
 def _decode(ctx, batch) -> None:
@@ -217,4 +297,5 @@ def _completion(seq: _Sequence, stop: list[bytes]) -> Completion:
     cut = min((index for s in stop if (index := text.find(s)) >= 0), default=None)
     if cut is not None:
         text = text[:cut]
-    return Completion(text.decode("utf-8", errors="ignore").strip(), truncated=not seq.stopped, tokens=len(seq.tokens))
+    truncated = seq.looped or not seq.stopped
+    return Completion(text.decode("utf-8", errors="ignore").strip(), truncated=truncated, tokens=len(seq.tokens))
