@@ -81,10 +81,14 @@ def main() -> None:
     from llama_cpp import Llama
 
     from trainnet.generate.llama_cpp_teacher import LlamaCppTeacher
+    from trainnet.generate.requantize import fast_weights
     from trainnet.generate.teachers import LocalTeacher
     from trainnet.models.llm import gguf_path, load_causal_lm
 
-    path = str(gguf_path(args.model))
+    # The llama.cpp rows read the file the product's teacher reads: a Q4_1/Q5 GGUF's Q8_0 copy (requantize.py).
+    source = gguf_path(args.model)
+    weights, note = fast_weights(source, Path(args.cache_dir))
+    path = str(weights)
     prompts = short_prompts(args.prompts) if args.short_prompts else proposal_prompts(args.prompts)
     n, threads = args.max_new_tokens, args.threads
     runs: dict[str, object] = {}
@@ -138,10 +142,13 @@ def main() -> None:
     table = markdown_table(header, rows)
     command = " ".join(shlex.quote(a) for a in [".venv/bin/python", "bench/bench_teacher.py", *sys.argv[1:]])
     kind = "short" if args.short_prompts else "proposal"
-    print(f"\n`{command}` — {Path(path).name}, {len(prompts)} {kind} prompts, {n} new tokens, greedy\n\n{table}")
+    weights_note = f" (llama.cpp rows: {note})" if note else ""
+    print(
+        f"\n`{command}` — {source.name}{weights_note}, {len(prompts)} {kind} prompts, {n} new tokens, greedy\n\n{table}"
+    )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"teacher-{Path(path).stem}.json").write_text(
-        json.dumps({"command": command, "model": path, "rows": rows, "header": header}, indent=2)
+        json.dumps({"command": command, "model": str(source), "weights": path, "rows": rows, "header": header}, indent=2)
     )
 
 
