@@ -148,7 +148,7 @@ def main() -> None:
     )
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / f"teacher-{Path(path).stem}.json").write_text(
-        json.dumps({"command": command, "model": str(source), "weights": path, "rows": rows, "header": header}, indent=2)
+        json.dumps({"command": command, "model": str(source), "weights": path, "header": header, "rows": rows})
     )
 
 
