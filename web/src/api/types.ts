@@ -60,6 +60,8 @@ export interface TeacherInfo {
   parallel?: number;
   /** Why the llama.cpp teacher was replaced by the transformers one. */
   fallback?: string;
+  /** How the weights were prepared, e.g. a Q4_1 GGUF requantized to Q8_0 for llama.cpp's fast kernels. */
+  weights?: string;
 }
 
 /** Where a generation stands (the worker's `GenerationProgress`). */

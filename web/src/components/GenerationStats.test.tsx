@@ -23,9 +23,16 @@ describe("GenerationStats", () => {
     expect(screen.getByTestId("generation-records-per-minute")).toHaveTextContent("4.3");
     expect(screen.getByTestId("generation-tokens-per-second")).toHaveTextContent("180");
     expect(screen.getByTestId("generation-rejected")).toHaveTextContent(
-      "Dropped: 20 near-duplicates, 3 unparseable proposals (2 proposals hit the token limit)",
+      "Dropped: 20 near-duplicates, 3 unparseable proposals (2 proposals were cut off)",
     );
     expect(screen.queryByTestId("generation-fallback")).toBeNull();
+    expect(screen.queryByTestId("generation-weights")).toBeNull();
+  });
+
+  it("says how the weights were prepared", () => {
+    const weights = "weights requantized once from Q4_1 to Q8_0 (llama.cpp has no fast CPU kernels for Q4_1)";
+    render(<GenerationStats generation={{ teacher: { kind: "llamacpp", model: "/m/SmolLM2.gguf", weights } }} />);
+    expect(screen.getByTestId("generation-weights")).toHaveTextContent(weights);
   });
 
   it("says when the llama.cpp teacher was replaced", () => {

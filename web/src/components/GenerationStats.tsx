@@ -4,7 +4,7 @@ import { Field } from "./Field";
 const REASONS: Record<string, string> = {
   parse_failure: "unparseable proposals",
   near_duplicate: "near-duplicates",
-  truncated_output: "answers cut by the token limit",
+  truncated_output: "answers cut off (token limit or a word-for-word loop)",
   empty_output: "empty answers",
   too_short: "too short",
   too_long: "too long",
@@ -37,6 +37,11 @@ export function GenerationStats({ generation }: { generation: GenerationProgress
             {[TEACHER_KINDS[teacher.kind ?? ""] ?? teacher.kind, model].filter(Boolean).join(" · ") || "starting…"}
           </span>
           {teacher.threads ? <span className="text-slate-500"> ({teacher.threads} threads)</span> : null}
+          {teacher.weights ? (
+            <span className="block text-xs text-slate-500" data-testid="generation-weights">
+              {teacher.weights}
+            </span>
+          ) : null}
         </Field>
         <Field label="Proposed / kept / dropped" testId="generation-counts">
           {(generation.proposed ?? 0).toLocaleString()} / {(generation.new_records ?? 0).toLocaleString()} /{" "}
@@ -52,7 +57,7 @@ export function GenerationStats({ generation }: { generation: GenerationProgress
       {rejected.length > 0 && (
         <p className="text-slate-600" data-testid="generation-rejected">
           Dropped: {rejected.map(([reason, count]) => `${count} ${REASONS[reason] ?? reason}`).join(", ")}
-          {generation.truncated_proposals ? ` (${generation.truncated_proposals} proposals hit the token limit)` : ""}
+          {generation.truncated_proposals ? ` (${generation.truncated_proposals} proposals were cut off)` : ""}
         </p>
       )}
     </div>
