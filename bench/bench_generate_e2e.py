@@ -60,11 +60,13 @@ def main() -> None:
             except subprocess.TimeoutExpired:
                 os.killpg(server.pid, signal.SIGKILL)
     result["code"] = args.label or str(src)
-    result.update(score(result.pop("records")))
+    records = result.pop("records")
+    result.update(score(records))
     print(json.dumps(result, indent=2))
     RESULTS.mkdir(exist_ok=True)
     name = (args.label or src.parent.name).replace("/", "-")
     (RESULTS / f"generate-e2e-{name}.json").write_text(json.dumps(result, indent=2))
+    (RESULTS / f"generate-e2e-{name}.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
 
 
 def run(url: str, count: int, limit_s: float) -> dict:
@@ -124,6 +126,10 @@ def score(records: list[dict]) -> dict:
             "records": metrics.get("records"),
             "rules_passed": [rule.rule for rule in result.rules if rule.passed],
             "rules_failed": [rule.rule for rule in result.rules if not rule.passed],
+            **{
+                key: metrics.get(key)
+                for key in ("duplicate_records", "mean_nearest_rouge_l", "mean_self_bleu", "mean_reference_rouge_l")
+            },
         }
     }
 
