@@ -154,22 +154,13 @@ class LlamaCppTeacher:
         for seq_id in range(self.parallel):
             llama_cpp.llama_memory_seq_rm(memory, seq_id, -1, -1)
         shared = shared_prefix_length(prompts)
-        kept = _common_length(self._prefix, prompts[0][:shared])  # what the prefix sequence holds already
-        llama_cpp.llama_memory_seq_rm(memory, prefix_id, kept, -1)
-        self._prefix = prompts[0][:kept]
         batch = llama_cpp.llama_batch_init(_BATCH, 0, 1)
         queue = deque(range(len(prompts)))
         free = list(range(self.parallel))
         active: list[_Sequence] = []
         done: dict[int, _Sequence] = {}
         try:
-            for start in range(kept, shared, _BATCH):  # the shared beginning, into the prefix sequence
-                chunk = prompts[0][start : min(shared, start + _BATCH)]
-                for slot, token in enumerate(chunk):
-                    _put(batch, slot, token, prefix_id, start + slot, False)
-                batch.n_tokens = len(chunk)
-                _decode(ctx, batch)
-            self._prefix = prompts[0][:shared]
+            self._read_prefix(ctx, batch, prompts[0][:shared])
             while queue or active:
                 while queue and free:  # a free slot takes the next prompt: a copy of the prefix, then its own tokens
                     index, seq_id = queue.popleft(), free.pop(0)
@@ -177,15 +168,7 @@ class LlamaCppTeacher:
                         llama_cpp.llama_memory_seq_cp(memory, prefix_id, seq_id, -1, -1)
                     sampler = _sampler(temperature, self.seed + 1000 * self._calls + index)
                     active.append(_Sequence(index, seq_id, shared, sampler, prompts[index][shared:]))
-                # One decode: the next token of every generating sequence, then prompt tokens of starting ones; a
-                # sequence's first token is sampled from the decode holding its prompt's last token.
-                slots: list[tuple[_Sequence, int, bool]] = [(q, q.tokens[-1], True) for q in active if not q.pending]
-                for seq in active:
-                    room = _BATCH - len(slots)
-                    if seq.pending and room > 0:
-                        chunk, seq.pending = seq.pending[:room], seq.pending[room:]
-                        last = len(chunk) - 1 if not seq.pending else -1
-                        slots += [(seq, token, i == last) for i, token in enumerate(chunk)]
+                slots = _next_batch(active)
                 for slot, (seq, token, logits) in enumerate(slots):
                     _put(batch, slot, token, seq.seq_id, seq.position, logits)
                     seq.position += 1
@@ -206,6 +189,21 @@ class LlamaCppTeacher:
                 llama_cpp.llama_sampler_free(seq.sampler)
         return [_completion(done[i], stop) for i in range(len(prompts))]
 
+    def _read_prefix(self, ctx, batch, prefix: list[int]) -> None:
+        """Make the prefix sequence hold `prefix`, reading only what it does not hold from the previous call."""
+        import llama_cpp
+
+        kept = _common_length(self._prefix, prefix)
+        llama_cpp.llama_memory_seq_rm(llama_cpp.llama_get_memory(ctx), self.parallel, kept, -1)
+        self._prefix = prefix[:kept]
+        for start in range(kept, len(prefix), _BATCH):
+            chunk = prefix[start : start + _BATCH]
+            for slot, token in enumerate(chunk):
+                _put(batch, slot, token, self.parallel, start + slot, False)
+            batch.n_tokens = len(chunk)
+            _decode(ctx, batch)
+        self._prefix = prefix
+
     def _accept(self, seq: _Sequence, token: int, vocab, stop: list[bytes]) -> None:
         import llama_cpp
 
@@ -219,6 +217,20 @@ class LlamaCppTeacher:
             seq.stopped = any(s in tail for s in stop)
         if not seq.stopped and len(seq.tokens) % _LOOP_EVERY == 0 and is_looping(seq.tokens):
             seq.stopped = seq.looped = True
+
+
+def _next_batch(active: list[_Sequence]) -> list[tuple[_Sequence, int, bool]]:
+    """One decode's (sequence, token, wants logits): the next token of every generating sequence, then prompt tokens
+    of starting ones up to the batch size; a sequence's first token is sampled from the decode holding its prompt's
+    last token."""
+    slots = [(seq, seq.tokens[-1], True) for seq in active if not seq.pending]
+    for seq in active:
+        room = _BATCH - len(slots)
+        if seq.pending and room > 0:
+            chunk, seq.pending = seq.pending[:room], seq.pending[room:]
+            last = len(chunk) - 1 if not seq.pending else -1
+            slots += [(seq, token, i == last) for i, token in enumerate(chunk)]
+    return slots
 
 
 def is_looping(tokens: Sequence[int], window: int = LOOP_WINDOW) -> bool:

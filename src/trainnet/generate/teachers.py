@@ -270,16 +270,16 @@ def _llama_cpp_or_fallback(options: dict, check_timeout_s: float) -> Teacher:
 
     model = options.pop("model", DEFAULT_GGUF)
     fallback = {key: options.pop(key) for key in ("cache_dir", "batch_size") if key in options}
-    path = str(gguf_path(model))
-    weights, note = fast_weights(Path(path), Path(fallback["cache_dir"])) if "cache_dir" in fallback else (path, "")
+    path = gguf_path(model)
+    weights, note = fast_weights(path, Path(fallback["cache_dir"])) if "cache_dir" in fallback else (path, "")
     verdict = check_bindings(str(weights), check_timeout_s)
     if verdict.ok:
         llama = LlamaCppTeacher(str(weights), **options)
-        llama.info["model"] = path
+        llama.info["model"] = str(path)
         if note:
             llama.info["weights"] = note
         return llama
-    teacher = LocalTeacher(model_name=path, seed=options.get("seed", 0), **fallback)
+    teacher = LocalTeacher(model_name=str(path), seed=options.get("seed", 0), **fallback)
     teacher.info["fallback"] = f"llama.cpp not used: {verdict.reason}; generating with transformers instead"
     return teacher
 
